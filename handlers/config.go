@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/directory"
+)
+
+// StaffMember is a Telegram user allowed to send announcements.
+type StaffMember struct {
+	UserID    int64
+	All       bool     // may announce to every district
+	Districts []string // district ids, when All is false
+}
+
+// Config wires a Handler. Directory and Store are required.
+type Config struct {
+	Directory   *directory.Directory
+	Store       Store
+	Broadcaster Broadcaster // nil: announcements and /termine are switched off
+	Staff       []StaffMember
+	// Operator names who runs the bot (for /datenschutz), e.g. "Landkreis Heidekreis, Jugendamt, ...".
+	Operator string
+	// StateTTL is how long dialogue state is kept after the last message (default 30 days).
+	StateTTL time.Duration
+	// BotUsername is the bot's @username without "@", for inline-mode hints; may be empty.
+	BotUsername string
+	Logger      *slog.Logger     // default slog.Default()
+	Now         func() time.Time // default time.Now
+	// Observe, when set, is told the outcome status of every place resolution (for metrics).
+	Observe func(status directory.Status)
+}

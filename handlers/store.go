@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrStoreUnavailable wraps every error of a Store whose backend cannot be reached
+// (Redis down). The conversation then still answers place questions, without memory.
+var ErrStoreUnavailable = errors.New("state store unavailable")
+
+// State is what the bot remembers of one chat's dialogue. It expires (TTL) in the store.
+type State struct {
+	Step       string    `json:"step,omitempty"`       // where the chat is in a dialogue; "" = idle
+	District   string    `json:"district,omitempty"`   // last resolved district id
+	Place      string    `json:"place,omitempty"`      // last resolved place id
+	Lang       string    `json:"lang,omitempty"`       // chosen language ("de", "en", "uk", "ar", "tr"); "" = from the app
+	Candidates []string  `json:"candidates,omitempty"` // pending place ids while asking back
+	Draft      *Draft    `json:"draft,omitempty"`      // a staff announcement being composed
+	Nonce      string    `json:"nonce,omitempty"`      // ties callback buttons to this dialogue step
+	Updated    time.Time `json:"updated"`
+}
+
+// Draft is an announcement a staff member is composing.
+type Draft struct {
+	Districts []string  `json:"districts,omitempty"`
+	Text      string    `json:"text,omitempty"` // as written by staff, unescaped
+	When      time.Time `json:"when,omitempty"` // event date, zero when none
+	Where     string    `json:"where,omitempty"`
+}
+
+// StateStore keeps dialogue state per chat.
+type StateStore interface {
+	// LoadState returns the chat's state; a zero State (and nil error) when none is
+	// stored or the stored value is from an encoding the code no longer understands.
+	LoadState(ctx context.Context, chatID int64) (State, error)
+	// SaveState stores the chat's state with the dialogue TTL.
+	SaveState(ctx context.Context, chatID int64, s State) error
+}
+
+// SubscriptionStore keeps which chats want announcements for which districts.
+type SubscriptionStore interface {
+	Subscribe(ctx context.Context, chatID int64, district string) error
+	Unsubscribe(ctx context.Context, chatID int64, district string) error
+	// Subscriptions lists the district ids a chat subscribed to, sorted.
+	Subscriptions(ctx context.Context, chatID int64) ([]string, error)
+	// CountSubscribers counts the chats subscribed to a district.
+	CountSubscribers(ctx context.Context, district string) (int64, error)
+}
+
+// PersonalData is everything stored about one chat, for /meinedaten.
+type PersonalData struct {
+	State         *State   // nil when none
+	Subscriptions []string // district ids
+	// Other lists further stored items by a short description and their value
+	// (e.g. pending deliveries), for display.
+	Other map[string]string
+}
+
+// PrivacyStore shows and erases everything stored about a chat (DSGVO Art. 15/17).
+type PrivacyStore interface {
+	Export(ctx context.Context, chatID int64) (PersonalData, error)
+	// DeleteAll removes every key about the chat: state, subscriptions (also from the
+	// per-district sets) and anything else keyed by the chat id.
+	DeleteAll(ctx context.Context, chatID int64) error
+}
+
+// Store is all the memory the conversation needs.
+type Store interface {
+	StateStore
+	SubscriptionStore
+	PrivacyStore
+}

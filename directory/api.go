@@ -63,6 +63,20 @@ type Place struct {
 	PostalCodes  []string `json:"postal_codes"`
 	Lat          float64  `json:"lat"` // WGS84; 0,0 when unknown
 	Lon          float64  `json:"lon"`
+	Aliases      []string `json:"aliases,omitempty"` // other names people use, e.g. "Fallingbostel"
+	Source       string   `json:"source"`            // where the facts come from
+}
+
+// HasCoordinates reports whether the place's position is known.
+func (p Place) HasCoordinates() bool { return p.Lat != 0 || p.Lon != 0 }
+
+// Programme is the county programme the districts belong to.
+type Programme struct {
+	Name        string `json:"name"`          // "Sozialraumarbeit – Die Kinder- und Jugendhilfe im Heidekreis vor Ort"
+	Short       string `json:"short"`         // "Sozialraumarbeit"
+	Since       string `json:"since"`         // history in a few words
+	MoreInfoURL string `json:"more_info_url"` // the county's page about the providers
+	SourceDate  string `json:"source_date"`   // the date the facts are from, e.g. "2021-12"
 }
 
 // OutsidePlace is a town just outside the county that people are likely to type.
@@ -71,6 +85,7 @@ type OutsidePlace struct {
 	County string  `json:"county"` // e.g. "Landkreis Celle"
 	Lat    float64 `json:"lat"`
 	Lon    float64 `json:"lon"`
+	Note   string  `json:"note,omitempty"` // e.g. "not Buchholz (Aller) in the Heidekreis"
 }
 
 // Candidate is one ranked possibility of a Result.

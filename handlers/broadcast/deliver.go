@@ -1,0 +1,285 @@
+package broadcast
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
+)
+
+// job is the immutable part of a broadcast a worker needs, cached per process.
+type job struct {
+	html       string
+	districts  []string
+	senderChat int64
+}
+
+// errLockLost: another worker owns the recipient now; leave the entry to it.
+var errLockLost = errors.New("broadcast: recipient lock lost")
+
+// lock is a worker's hold on one recipient of one broadcast.
+type lock struct {
+	key, token string
+}
+
+func newToken() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// lockTTL covers one Bot API call with margin; a dead worker's lock expires after it.
+func (s *Service) lockTTL() time.Duration {
+	return max(s.opts.ClaimIdle, 2*s.opts.SendTimeout)
+}
+
+func (s *Service) job(ctx context.Context, id string) (*job, error) {
+	s.cacheMu.Lock()
+	j, ok := s.cache[id]
+	s.cacheMu.Unlock()
+	if ok {
+		return j, nil
+	}
+	v, err := s.rdb.HMGet(ctx, s.metaKey(id), "html", "districts", "chat").Result()
+	if err != nil {
+		return nil, err
+	}
+	html, _ := v[0].(string)
+	if html == "" {
+		return nil, nil // expired or unknown
+	}
+	ds, _ := v[1].(string)
+	cs, _ := v[2].(string)
+	chat, _ := strconv.ParseInt(cs, 10, 64)
+	j = &job{html: html, districts: strings.Split(ds, ","), senderChat: chat}
+	s.cacheMu.Lock()
+	if len(s.cache) > 256 {
+		clear(s.cache)
+	}
+	s.cache[id] = j
+	s.cacheMu.Unlock()
+	return j, nil
+}
+
+// deliver sends one broadcast to one chat at most once and records the outcome.
+func (s *Service) deliver(ctx context.Context, r handlers.Replier, id string, chat int64, entry string) {
+	log := s.opts.Logger.With("bc", id, "entry", entry)
+	j, err := s.job(ctx, id)
+	if err != nil {
+		log.WarnContext(ctx, "broadcast worker: reading broadcast failed", "err", err)
+		return // stays pending; retried after ClaimIdle
+	}
+	if j == nil {
+		s.ackOnly(ctx, entry)
+		return
+	}
+	c := strconv.FormatInt(chat, 10)
+	lk := lock{key: s.lockKey(id, c), token: newToken()}
+	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(id), s.resKey(id), lk.key},
+		c, lk.token, s.lockTTL().Milliseconds()).Text()
+	if err != nil {
+		log.WarnContext(ctx, "broadcast worker: check failed", "err", err)
+		return
+	}
+	var outcome string
+	switch check {
+	case checkGone, checkDone:
+		s.ackOnly(ctx, entry)
+		return
+	case checkLocked:
+		return // its owner acknowledges it
+	case checkCancelled:
+		outcome = outSkipped
+	case checkGo:
+		outcome, err = s.send(ctx, r, chat, j.html, lk, true)
+		if err != nil {
+			s.release(ctx, lk)
+			if !errors.Is(err, context.Canceled) {
+				log.WarnContext(ctx, "broadcast worker: delivery left for another worker", "err", err)
+			}
+			return
+		}
+	default:
+		log.ErrorContext(ctx, "broadcast worker: unexpected check answer", "answer", check)
+		return
+	}
+	wctx := context.WithoutCancel(ctx) // record what happened even while shutting down
+	if outcome == outBlocked {
+		for _, d := range j.districts {
+			if err := s.subs.Unsubscribe(wctx, chat, d); err != nil {
+				log.WarnContext(ctx, "broadcast worker: unsubscribing a blocked chat failed", "err", err)
+			}
+		}
+	}
+	if outcome != outSkipped {
+		s.opts.Metrics.Broadcast(outcome)
+	}
+	err = finishScript.Run(wctx, s.rdb,
+		[]string{s.metaKey(id), s.resKey(id), s.streamKey(), s.key("bc", "active"), lk.key},
+		id, s.opts.Now().UnixMilli(), int64(resTTL/time.Second), c, outcome, group, entry, lk.token).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		// The dangerous window: the message may be out, the record is not. The lock
+		// keeps others off this chat until it expires.
+		s.opts.Metrics.RedisError("broadcast_finish")
+		log.ErrorContext(ctx, "broadcast worker: recording a delivery failed", "outcome", outcome, "err", err)
+	}
+}
+
+// send paces and sends one message, retrying as Telegram asks. It returns the
+// outcome (delivered, blocked, failed), or an error when it gave up the entry
+// (ctx cancelled, lock lost, Redis unavailable for pacing).
+func (s *Service) send(ctx context.Context, r handlers.Replier, chat int64, text string, lk lock, count bool) (string, error) {
+	attempts := 0
+	for {
+		if err := s.pace(ctx, chat, lk); err != nil {
+			return "", err
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SendTimeout)
+		err := r.Send(sctx, chat, handlers.Message{Text: text})
+		cancel()
+		var ra *handlers.RetryAfterError
+		switch {
+		case err == nil:
+			return outDelivered, nil
+		case errors.Is(err, handlers.ErrBlocked):
+			return outBlocked, nil
+		case errors.Is(err, handlers.ErrBadRequest):
+			s.opts.Logger.WarnContext(ctx, "broadcast worker: message rejected by the API", "err", err)
+			return outFailed, nil
+		case errors.As(err, &ra):
+			if count {
+				s.opts.Metrics.Broadcast("retried")
+			}
+			// Everybody pauses; this worker waits exactly retry_after and tries again.
+			if err := s.rdb.Set(ctx, s.key("bc", "pause"), "1", max(ra.After, time.Millisecond)).Err(); err != nil {
+				s.opts.Logger.WarnContext(ctx, "broadcast worker: setting the pause failed", "err", err)
+			}
+			if err := s.sleep(ctx, ra.After, lk); err != nil {
+				return "", err
+			}
+		default: // ErrTemporary and anything unknown (network)
+			attempts++
+			if attempts >= s.opts.MaxAttempts {
+				s.opts.Logger.WarnContext(ctx, "broadcast worker: giving up after temporary errors",
+					"attempts", attempts, "err", err)
+				return outFailed, nil
+			}
+			if count {
+				s.opts.Metrics.Broadcast("retried")
+			}
+			if err := s.sleep(ctx, s.backoff(attempts), lk); err != nil {
+				return "", err
+			}
+		}
+	}
+}
+
+func (s *Service) backoff(attempt int) time.Duration {
+	d := s.opts.Backoff
+	for i := 1; i < attempt && d < s.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, s.opts.MaxBackoff)
+}
+
+// pace waits until the shared limiter allows a message into chat, then renews the lock.
+func (s *Service) pace(ctx context.Context, chat int64, lk lock) error {
+	keys := []string{s.key("bc", "rate"), s.key("bc", "chat", strconv.FormatInt(chat, 10)), s.key("bc", "pause")}
+	interval := int64(float64(time.Second/time.Microsecond) / s.opts.Rate)
+	for {
+		waitUS, err := paceScript.Run(ctx, s.rdb, keys, max(interval, 1), s.opts.PerChatInterval.Milliseconds()).Int64()
+		if err != nil {
+			return err
+		}
+		if waitUS <= 0 {
+			return s.refresh(ctx, lk)
+		}
+		if err := s.sleep(ctx, time.Duration(waitUS)*time.Microsecond, lk); err != nil {
+			return err
+		}
+	}
+}
+
+// sleep waits d, renewing the lock on the way so that no other worker takes the
+// recipient over while this one waits (e.g. for a long retry_after).
+func (s *Service) sleep(ctx context.Context, d time.Duration, lk lock) error {
+	step := s.lockTTL() / 3
+	for d > 0 {
+		w := min(d, step)
+		if !sleepCtx(ctx, w) {
+			return ctx.Err()
+		}
+		d -= w
+		if d > 0 {
+			if err := s.refresh(ctx, lk); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) refresh(ctx context.Context, lk lock) error {
+	ok, err := refreshScript.Run(ctx, s.rdb, []string{lk.key}, lk.token, s.lockTTL().Milliseconds()).Int()
+	if err != nil {
+		return err
+	}
+	if ok == 0 {
+		return errLockLost
+	}
+	return nil
+}
+
+func (s *Service) release(ctx context.Context, lk lock) {
+	_ = releaseScript.Run(context.WithoutCancel(ctx), s.rdb, []string{lk.key}, lk.token).Err()
+}
+
+// sendReport sends the delivery report of a finished broadcast to its sender, once.
+func (s *Service) sendReport(ctx context.Context, r handlers.Replier, id, entry string) {
+	lk := lock{key: s.lockKey(id, "report"), token: newToken()}
+	check, err := reportCheckScript.Run(ctx, s.rdb, []string{s.metaKey(id), lk.key}, lk.token, s.lockTTL().Milliseconds()).Text()
+	if err != nil {
+		s.opts.Logger.WarnContext(ctx, "broadcast worker: report check failed", "bc", id, "err", err)
+		return
+	}
+	switch check {
+	case checkGone, checkDone:
+		s.ackOnly(ctx, entry)
+		return
+	case checkLocked:
+		return
+	}
+	mark := "0"
+	j, jerr := s.job(ctx, id)
+	st, serr := s.Status(ctx, id)
+	switch {
+	case jerr != nil || (serr != nil && !errors.Is(serr, handlers.ErrNotFound)):
+		s.release(ctx, lk)
+		return // Redis trouble: retried after ClaimIdle
+	case j != nil && serr == nil && j.senderChat != 0:
+		out, err := s.send(ctx, r, j.senderChat, s.opts.ReportText(st), lk, false)
+		if err != nil {
+			s.release(ctx, lk)
+			return
+		}
+		if out == outDelivered {
+			mark = "1"
+		} else {
+			s.opts.Logger.WarnContext(ctx, "broadcast worker: report not delivered", "bc", id, "outcome", out)
+		}
+	}
+	wctx := context.WithoutCancel(ctx)
+	if err := reportDoneScript.Run(wctx, s.rdb, []string{s.metaKey(id), s.streamKey(), lk.key},
+		group, entry, lk.token, mark).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		s.opts.Logger.ErrorContext(ctx, "broadcast worker: recording the report failed", "bc", id, "err", err)
+	}
+	s.opts.Logger.InfoContext(ctx, "broadcast finished", "bc", id, "total", st.Total, "delivered", st.Delivered,
+		"blocked", st.Blocked, "failed", st.Failed, "cancelled", st.Cancelled)
+}

@@ -1,0 +1,42 @@
+// Package broadcast delivers staff announcements to the subscribers of districts:
+// a durable job queue in Redis that several bot replicas share, paced below
+// Telegram's limits, with exactly-once delivery per recipient as far as the Bot
+// API allows.
+//
+// # Redis keys
+//
+// All keys start with the prefix given to New. For Redis Cluster choose a prefix
+// with a hash tag (e.g. "{srb}"), because the Lua scripts touch several keys.
+//
+//	<p>:bc:seq            counter for broadcast ids ("1", "2", ...)
+//	<p>:bc:stream         stream of deliveries (fields bc, chat) and reports (bc, kind=report);
+//	                      consumer group "deliver"; entries are deleted once acknowledged
+//	<p>:bc:index          sorted set of broadcast ids by creation time (for List)
+//	<p>:bc:active         set of unfinished broadcast ids (for ForgetChat)
+//	<p>:bc:<id>           hash: the broadcast (text, html, districts, sender, counters, flags)
+//	<p>:bc:<id>:res       hash chat id -> outcome (delivered, blocked, failed, skipped);
+//	                      the per-recipient marker that makes delivery exactly-once
+//	<p>:bc:<id>:lock:<c>  short-lived lock of the worker sending to chat c right now
+//	<p>:bc:rate           GCRA state of the global send rate (shared by all replicas)
+//	<p>:bc:pause          set after a 429: every replica waits until it expires
+//	<p>:bc:chat:<c>       per-chat pacing marker (at most one message per chat and interval)
+//	<p>:ev:<district>     sorted set of broadcast ids with an event, scored by the time
+//	                      the event stops being listed
+//
+// # Delivery protocol
+//
+// Start snapshots the recipients (deduplicated over the chosen districts) and
+// appends one stream entry per chat in one MULTI/EXEC transaction. Workers read
+// entries with XREADGROUP and take over entries of dead workers with XAUTOCLAIM
+// after Options.ClaimIdle. For each entry a Lua script checks, atomically, that
+// the broadcast is not cancelled or finished and that the chat has no outcome yet,
+// and takes the per-recipient lock. After Telegram answers, a second script
+// records the outcome (HSETNX, so a counter never counts twice), acknowledges and
+// deletes the entry, and, for the last outcome, queues the report to the sender.
+//
+// The one remaining window for a duplicate is a crash (or a lost Redis
+// connection) after Telegram accepted a message and before the outcome script
+// ran: that is a single round trip to Redis, and the recipient lock keeps any
+// other worker away from the chat until it expires, so a duplicate needs the
+// worker to die exactly inside that round trip.
+package broadcast

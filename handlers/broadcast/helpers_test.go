@@ -1,0 +1,215 @@
+package broadcast
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// wait is the generous limit for anything asynchronous in these tests.
+const wait = 60 * time.Second
+
+// memSubs is an in-memory subscription store.
+type memSubs struct {
+	mu   sync.Mutex
+	subs map[string][]int64
+}
+
+func newSubs(m map[string][]int64) *memSubs { return &memSubs{subs: m} }
+
+func (m *memSubs) Subscribers(_ context.Context, d string) ([]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.subs[d]), nil
+}
+
+func (m *memSubs) Unsubscribe(_ context.Context, chat int64, d string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.subs[d] = slices.DeleteFunc(m.subs[d], func(c int64) bool { return c == chat })
+	return nil
+}
+
+func (m *memSubs) has(d string, chat int64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Contains(m.subs[d], chat)
+}
+
+// sent is one message the fake replier accepted.
+type sent struct {
+	chat int64
+	text string
+	at   time.Time
+}
+
+// fakeReplier records sends and fails as scripted per chat.
+type fakeReplier struct {
+	mu     sync.Mutex
+	sent   []sent
+	calls  map[int64]int
+	script map[int64][]error // errors returned for the chat's next calls, in order
+	before func(chat int64) error
+	notify chan struct{}
+}
+
+func newReplier() *fakeReplier {
+	return &fakeReplier{calls: map[int64]int{}, script: map[int64][]error{}, notify: make(chan struct{}, 1)}
+}
+
+func (f *fakeReplier) fail(chat int64, errs ...error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script[chat] = append(f.script[chat], errs...)
+}
+
+func (f *fakeReplier) Send(_ context.Context, chat int64, m handlers.Message) error {
+	if f.before != nil {
+		if err := f.before(chat); err != nil {
+			return err
+		}
+	}
+	f.mu.Lock()
+	defer func() {
+		f.mu.Unlock()
+		select {
+		case f.notify <- struct{}{}:
+		default:
+		}
+	}()
+	f.calls[chat]++
+	if q := f.script[chat]; len(q) > 0 {
+		err := q[0]
+		if len(q) > 1 || err != errForever {
+			f.script[chat] = q[1:]
+		}
+		if err == errForever {
+			err = handlers.ErrTemporary
+		}
+		return err
+	}
+	f.sent = append(f.sent, sent{chat, m.Text, time.Now()})
+	return nil
+}
+
+// errForever scripts a temporary error that never ends.
+var errForever = fmt.Errorf("forever")
+
+func (f *fakeReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
+func (f *fakeReplier) AnswerCallback(context.Context, string, string) error      { return nil }
+func (f *fakeReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
+	return nil
+}
+
+func (f *fakeReplier) to(chat int64) []sent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sent
+	for _, s := range f.sent {
+		if s.chat == chat {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (f *fakeReplier) count() map[int64]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int64]int{}
+	for _, s := range f.sent {
+		out[s.chat]++
+	}
+	return out
+}
+
+// waitFor polls cond until it holds or the test's patience ends.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// testOptions are fast settings for tests.
+func testOptions() Options {
+	return Options{
+		Rate:            500,
+		PerChatInterval: 50 * time.Millisecond,
+		MaxAttempts:     3,
+		Backoff:         10 * time.Millisecond,
+		MaxBackoff:      50 * time.Millisecond,
+		ClaimIdle:       300 * time.Millisecond,
+		SendTimeout:     time.Second,
+		Workers:         3,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// newService returns a Service on a fresh prefix and its own Redis client.
+func newService(t *testing.T, prefix string, subs Subscribers, o Options) *Service {
+	t.Helper()
+	return New(redistest.Client(t), prefix, subs, o)
+}
+
+// runWorker runs s.Run until the test ends (or stop is called); done closes after Run returned.
+func runWorker(t *testing.T, s *Service, r handlers.Replier) (stop func(), done <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error, 1)
+	go func() { ch <- s.Run(ctx, r) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-ch:
+			case <-time.After(wait):
+				t.Errorf("worker did not stop")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop, ch
+}
+
+func chats(from, n int64) []int64 {
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = from + int64(i)
+	}
+	return out
+}
+
+func announce(districts ...string) handlers.Announcement {
+	return handlers.Announcement{
+		Districts: districts, Text: "Elterncafé <am> Freitag", HTML: "<b>Elterncafé</b> &lt;am&gt; Freitag",
+		SenderID: 7, SenderChat: 7,
+	}
+}
+
+func waitDone(t *testing.T, s *Service, id string) handlers.BroadcastStatus {
+	t.Helper()
+	var st handlers.BroadcastStatus
+	waitFor(t, "broadcast "+id+" done", func() bool {
+		var err error
+		st, err = s.Status(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Done
+	})
+	return st
+}

@@ -1,0 +1,94 @@
+package broadcast
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/handlers"
+)
+
+// Options tune a Service. The zero value of every field means its default.
+type Options struct {
+	// Rate is the global number of messages per second, shared by all replicas
+	// through Redis (default 25; Telegram allows about 30).
+	Rate float64
+	// PerChatInterval is the minimum time between two messages into one chat (default 1s).
+	PerChatInterval time.Duration
+	// MaxAttempts is how often a message is tried on 5xx or network errors before
+	// it counts as failed (default 5). Waiting for a 429 is not an attempt.
+	MaxAttempts int
+	// Backoff is the wait after the first temporary failure; it doubles per attempt
+	// up to MaxBackoff (default 1s).
+	Backoff time.Duration
+	// MaxBackoff caps the backoff (default 30s).
+	MaxBackoff time.Duration
+	// ClaimIdle is how long an entry of a dead worker stays pending before another
+	// worker takes it over (default 30s). It is also the lifetime of a recipient lock.
+	ClaimIdle time.Duration
+	// Workers is the number of concurrent senders in one Run (default 4).
+	Workers int
+	// SendTimeout bounds one Bot API call (default 15s).
+	SendTimeout time.Duration
+	// EventTTL is how long an event without date is listed by Upcoming (default 30 days).
+	EventTTL time.Duration
+	// Retention is how long a finished broadcast stays listed (default 30 days).
+	Retention time.Duration
+	// Consumer names this process in the consumer group; default hostname-pid-random.
+	Consumer string
+	// ReportText renders the delivery report sent to the staff member when a
+	// broadcast is finished (HTML, escaped); default a German text.
+	ReportText func(handlers.BroadcastStatus) string
+	// Logger receives operational logs; never message texts or phone numbers.
+	Logger *slog.Logger
+	// Metrics counts delivery results; may be nil.
+	Metrics *metrics.Metrics
+	// Now is the clock for events and broadcast times (default time.Now).
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Rate <= 0 {
+		o.Rate = 25
+	}
+	if o.PerChatInterval <= 0 {
+		o.PerChatInterval = time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.ClaimIdle <= 0 {
+		o.ClaimIdle = 30 * time.Second
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 15 * time.Second
+	}
+	if o.EventTTL <= 0 {
+		o.EventTTL = 30 * 24 * time.Hour
+	}
+	if o.Retention <= 0 {
+		o.Retention = 30 * 24 * time.Hour
+	}
+	if o.Consumer == "" {
+		o.Consumer = defaultConsumer()
+	}
+	if o.ReportText == nil {
+		o.ReportText = DefaultReport
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}

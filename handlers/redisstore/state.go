@@ -1,0 +1,75 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
+)
+
+// stateVersion is the version of the state encoding this code writes and reads.
+const stateVersion = 1
+
+// envelope is the stored form of a State.
+type envelope struct {
+	V     int             `json:"v"`
+	State json.RawMessage `json:"state"`
+}
+
+// LoadState returns the chat's state, or the zero State when none is stored or the
+// stored value cannot be understood (that value is then deleted).
+func (s *Store) LoadState(ctx context.Context, chatID int64) (handlers.State, error) {
+	key := s.chatKey(chatID)
+	raw, err := s.c.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return handlers.State{}, nil
+	}
+	if err != nil {
+		return handlers.State{}, unavailable("load state", err)
+	}
+	st, ok := decodeState(raw)
+	if !ok {
+		s.log.LogAttrs(ctx, slogWarn, "discarding stored state of an unknown encoding", chatAttr(chatID))
+		if err := s.c.Del(ctx, key).Err(); err != nil {
+			return handlers.State{}, unavailable("discard state", err)
+		}
+		return handlers.State{}, nil
+	}
+	return st, nil
+}
+
+// SaveState stores the chat's state and (re)starts its TTL.
+func (s *Store) SaveState(ctx context.Context, chatID int64, st handlers.State) error {
+	raw, err := encodeState(st)
+	if err != nil {
+		return err
+	}
+	if err := s.c.Set(ctx, s.chatKey(chatID), raw, s.ttl).Err(); err != nil {
+		return unavailable("save state", err)
+	}
+	return nil
+}
+
+func encodeState(st handlers.State) ([]byte, error) {
+	inner, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(envelope{V: stateVersion, State: inner})
+}
+
+// decodeState reports false for garbage and for versions this code does not know.
+func decodeState(raw []byte) (handlers.State, bool) {
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil || env.V != stateVersion || len(env.State) == 0 {
+		return handlers.State{}, false
+	}
+	var st handlers.State
+	if err := json.Unmarshal(env.State, &st); err != nil {
+		return handlers.State{}, false
+	}
+	return st, true
+}

@@ -1,0 +1,259 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+func newStore(t *testing.T, opts ...redisstore.Option) (*redisstore.Store, *redis.Client, string) {
+	t.Helper()
+	c := redistest.Client(t)
+	p := redistest.Prefix(t)
+	return redisstore.New(c, p, opts...), c, p
+}
+
+func keys(t *testing.T, c *redis.Client, prefix string) []string {
+	t.Helper()
+	var ks []string
+	iter := c.Scan(context.Background(), 0, prefix+":*", 1000).Iterator()
+	for iter.Next(context.Background()) {
+		ks = append(ks, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+func TestStateRoundTripAndTTL(t *testing.T) {
+	ctx := context.Background()
+	s, c, p := newStore(t, redisstore.WithStateTTL(time.Hour))
+	if st, err := s.LoadState(ctx, 42); err != nil || !reflect.DeepEqual(st, handlers.State{}) {
+		t.Fatalf("empty LoadState = %+v, %v; want zero, nil", st, err)
+	}
+	want := handlers.State{
+		Step: "ask", District: "walsrode", Place: "walsrode", Lang: "ar",
+		Candidates: []string{"walsrode", "ostenholz"}, Nonce: "abc123",
+		Draft:   &handlers.Draft{Districts: []string{"walsrode"}, Text: "Fest <b>", When: time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)},
+		Updated: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+	}
+	if err := s.SaveState(ctx, 42, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadState(ctx, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("LoadState = %+v, want %+v", got, want)
+	}
+	ttl := c.TTL(ctx, p+":chat:42").Val()
+	if ttl <= 0 || ttl > time.Hour {
+		t.Fatalf("state TTL = %v, want in (0, 1h]", ttl)
+	}
+	raw := c.Get(ctx, p+":chat:42").Val()
+	if want := `{"v":1,`; len(raw) < len(want) || raw[:len(want)] != want {
+		t.Fatalf("stored state %q does not start with the version %q", raw, want)
+	}
+}
+
+func TestStateDiscardsUnknownEncodings(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct{ name, raw string }{
+		{"future version", `{"v":2,"state":{"district":"walsrode"}}`},
+		{"no version", `{"district":"walsrode"}`},
+		{"garbage", "\x00\xffnot json"},
+		{"empty", ``},
+		{"bad inner", `{"v":1,"state":"walsrode"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c, p := newStore(t)
+			if err := c.Set(ctx, p+":chat:7", tt.raw, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.LoadState(ctx, 7)
+			if err != nil || !reflect.DeepEqual(st, handlers.State{}) {
+				t.Fatalf("LoadState = %+v, %v; want zero, nil", st, err)
+			}
+			if n := c.Exists(ctx, p+":chat:7").Val(); n != 0 {
+				t.Fatalf("unknown encoding was kept")
+			}
+			// The next load is clean too: no error on every update.
+			if _, err := s.LoadState(ctx, 7); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestSubscriptions(t *testing.T) {
+	ctx := context.Background()
+	s, c, p := newStore(t)
+	for _, sub := range []struct {
+		chat     int64
+		district string
+	}{{1, "walsrode"}, {1, "munster-bispingen"}, {1, "walsrode"}, {2, "walsrode"}, {-100123, "walsrode"}} {
+		if err := s.Subscribe(ctx, sub.chat, sub.district); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := s.Subscriptions(ctx, 1)
+	if err != nil || !reflect.DeepEqual(ds, []string{"munster-bispingen", "walsrode"}) {
+		t.Fatalf("Subscriptions(1) = %v, %v", ds, err)
+	}
+	if n, err := s.CountSubscribers(ctx, "walsrode"); err != nil || n != 3 {
+		t.Fatalf("CountSubscribers = %d, %v; want 3", n, err)
+	}
+	ids, err := s.Subscribers(ctx, "walsrode")
+	if err != nil || !reflect.DeepEqual(ids, []int64{-100123, 1, 2}) {
+		t.Fatalf("Subscribers = %v, %v", ids, err)
+	}
+	if err := c.SAdd(ctx, p+":subs:walsrode", "not-a-chat").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := s.Subscribers(ctx, "walsrode"); err != nil || len(ids) != 3 {
+		t.Fatalf("Subscribers with a foreign member = %v, %v", ids, err)
+	}
+	if err := s.Unsubscribe(ctx, 1, "walsrode"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unsubscribe(ctx, 1, "walsrode"); err != nil {
+		t.Fatalf("second Unsubscribe: %v", err)
+	}
+	if ds, _ := s.Subscriptions(ctx, 1); !reflect.DeepEqual(ds, []string{"munster-bispingen"}) {
+		t.Fatalf("after Unsubscribe: %v", ds)
+	}
+	if ids, _ := s.Subscribers(ctx, "walsrode"); !reflect.DeepEqual(ids, []int64{-100123, 2}) {
+		t.Fatalf("Subscribers after Unsubscribe = %v", ids)
+	}
+	if ds, err := s.Subscriptions(ctx, 99); err != nil || len(ds) != 0 {
+		t.Fatalf("Subscriptions of a stranger = %v, %v", ds, err)
+	}
+}
+
+func TestExportAndDeleteAll(t *testing.T) {
+	ctx := context.Background()
+	s, c, p := newStore(t)
+	const chat, other = int64(5), int64(6)
+	st := handlers.State{District: "walsrode", Lang: "de", Updated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	for _, id := range []int64{chat, other} {
+		if err := s.SaveState(ctx, id, st); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{"walsrode", "soltau-wietzendorf"} {
+			if err := s.Subscribe(ctx, id, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Something another package keeps about the chat, and a district set out of sync.
+	c.Set(ctx, p+":chat:5:pending", "x", time.Hour)
+	c.SAdd(ctx, p+":subs:munster-bispingen", chat)
+
+	pd, err := s.Export(ctx, chat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pd.State == nil || pd.State.District != "walsrode" {
+		t.Fatalf("Export state = %+v", pd.State)
+	}
+	if !reflect.DeepEqual(pd.Subscriptions, []string{"soltau-wietzendorf", "walsrode"}) {
+		t.Fatalf("Export subscriptions = %v", pd.Subscriptions)
+	}
+	if _, ok := pd.Other["pending"]; !ok || len(pd.Other) != 1 {
+		t.Fatalf("Export other = %v, want the pending key", pd.Other)
+	}
+
+	if err := s.DeleteAll(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys(t, c, p) {
+		switch k {
+		case p + ":chat:6", p + ":chat:6:subs", p + ":subs:walsrode", p + ":subs:soltau-wietzendorf":
+			if c.SIsMember(ctx, k, chat).Val() {
+				t.Errorf("%s still holds chat %d", k, chat)
+			}
+		default:
+			t.Errorf("key %s left after DeleteAll", k)
+		}
+	}
+	pd, err = s.Export(ctx, chat)
+	if err != nil || pd.State != nil || len(pd.Subscriptions) != 0 || len(pd.Other) != 0 {
+		t.Fatalf("Export after DeleteAll = %+v, %v; want empty", pd, err)
+	}
+	// The other chat is untouched.
+	if ds, _ := s.Subscriptions(ctx, other); len(ds) != 2 {
+		t.Fatalf("other chat lost subscriptions: %v", ds)
+	}
+	if ids, _ := s.Subscribers(ctx, "walsrode"); !reflect.DeepEqual(ids, []int64{other}) {
+		t.Fatalf("walsrode subscribers after DeleteAll = %v", ids)
+	}
+	// Deleting nothing is fine.
+	if err := s.DeleteAll(ctx, 12345); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// closedAddr returns an address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestRedisDown(t *testing.T) {
+	c := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { c.Close() })
+	s := redisstore.New(c, "down")
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"LoadState":        func() error { _, err := s.LoadState(ctx, 1); return err },
+		"SaveState":        func() error { return s.SaveState(ctx, 1, handlers.State{}) },
+		"Subscribe":        func() error { return s.Subscribe(ctx, 1, "walsrode") },
+		"Unsubscribe":      func() error { return s.Unsubscribe(ctx, 1, "walsrode") },
+		"Subscriptions":    func() error { _, err := s.Subscriptions(ctx, 1); return err },
+		"CountSubscribers": func() error { _, err := s.CountSubscribers(ctx, "walsrode"); return err },
+		"Subscribers":      func() error { _, err := s.Subscribers(ctx, "walsrode"); return err },
+		"Export":           func() error { _, err := s.Export(ctx, 1); return err },
+		"DeleteAll":        func() error { return s.DeleteAll(ctx, 1) },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			err := call()
+			if !errors.Is(err, handlers.ErrStoreUnavailable) {
+				t.Fatalf("%s error = %v, want ErrStoreUnavailable", name, err)
+			}
+		})
+	}
+}
+
+func BenchmarkLoadSaveState(b *testing.B) {
+	c := redistest.Client(b)
+	s := redisstore.New(c, redistest.Prefix(b))
+	ctx := context.Background()
+	st := handlers.State{District: "walsrode", Place: "walsrode", Lang: "de", Nonce: "abcdef"}
+	for b.Loop() {
+		if err := s.SaveState(ctx, 1, st); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.LoadState(ctx, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

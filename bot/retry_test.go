@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -27,9 +28,9 @@ func (s *scripted) next() error {
 	return err
 }
 
-func (s *scripted) Send(context.Context, int64, handlers.Message) error         { return s.next() }
-func (s *scripted) SendContact(context.Context, int64, handlers.Contact) error  { return s.next() }
-func (s *scripted) AnswerCallback(context.Context, string, string) error        { return s.next() }
+func (s *scripted) Send(context.Context, int64, handlers.Message) error        { return s.next() }
+func (s *scripted) SendContact(context.Context, int64, handlers.Contact) error { return s.next() }
+func (s *scripted) AnswerCallback(context.Context, string, string) error       { return s.next() }
 func (s *scripted) AnswerInline(context.Context, string, []handlers.InlineResult) error {
 	return s.next()
 }
@@ -61,6 +62,7 @@ func TestRetrier(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			next := &scripted{errs: slices.Clone(tt.errs)}
 			r := NewRetrier(next)
+			r.Log = slog.New(slog.DiscardHandler)
 			var waits []time.Duration
 			r.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 			err := r.Send(context.Background(), 1, handlers.Message{Text: "x"})

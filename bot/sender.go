@@ -3,8 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
-	"time"
 	"log/slog"
+	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"

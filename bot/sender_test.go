@@ -53,8 +53,10 @@ func TestSenderRequests(t *testing.T) {
 			},
 		},
 		{
-			name:   "location button",
-			send:   func() error { return s.Send(ctx, 42, handlers.Message{Text: "Wo?", LocationButton: "📍 Standort senden"}) },
+			name: "location button",
+			send: func() error {
+				return s.Send(ctx, 42, handlers.Message{Text: "Wo?", LocationButton: "📍 Standort senden"})
+			},
 			method: "sendMessage",
 			want: map[string]string{
 				"reply_markup": `{"keyboard":[[{"text":"📍 Standort senden","request_location":true}]],"resize_keyboard":true,"one_time_keyboard":true}`,
@@ -101,7 +103,7 @@ func TestSenderRequests(t *testing.T) {
 			want: map[string]string{
 				"inline_query_id": "iq1", "cache_time": "300", "is_personal": "true",
 				"results": `[{"type":"contact","id":"c1","phone_number":"+49","first_name":"T"},` +
-					`{"type":"article","id":"a1","title":"Walsrode","input_message_content":{"message_text":"<b>W</b>",` +
+					`{"type":"article","id":"a1","title":"Walsrode","input_message_content":{"message_text":"\u003cb\u003eW\u003c/b\u003e",` +
 					`"parse_mode":"HTML","link_preview_options":{"is_disabled":true}},"description":"Bezirk"}]`,
 			},
 		},

@@ -81,11 +81,13 @@ type Programme struct {
 
 // OutsidePlace is a town just outside the county that people are likely to type.
 type OutsidePlace struct {
-	Name   string  `json:"name"`
-	County string  `json:"county"` // e.g. "Landkreis Celle"
-	Lat    float64 `json:"lat"`
-	Lon    float64 `json:"lon"`
-	Note   string  `json:"note,omitempty"` // e.g. "not Buchholz (Aller) in the Heidekreis"
+	Name    string   `json:"name"`
+	County  string   `json:"county"` // e.g. "Landkreis Celle"
+	Lat     float64  `json:"lat"`
+	Lon     float64  `json:"lon"`
+	Note    string   `json:"note,omitempty"`    // e.g. "not Buchholz (Aller) in the Heidekreis"
+	Aliases []string `json:"aliases,omitempty"` // other spellings, e.g. "Buchholz (Nordheide)"
+	Source  string   `json:"source,omitempty"`  // where the entry comes from
 }
 
 // Candidate is one ranked possibility of a Result.

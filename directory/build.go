@@ -177,7 +177,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 			switch {
 			case !ok:
 				c.add(path+".municipality", entry, "municipality", fmt.Errorf("%w: no municipality entry named %q", ErrBadValue, fp.Municipality))
-			case md != fp.District:
+			case md != fp.District && districtIDs[fp.District]:
 				c.add(path+".district", entry, "district", fmt.Errorf("%w: %q, but its municipality %q is in %q", ErrBadValue, fp.District, fp.Municipality, md))
 			}
 		}
@@ -213,11 +213,11 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 			lat, lon = 0, 0
 		}
 		for j, a := range fp.Aliases {
-			if fold(a) == "" {
+			if fold(a, false) == "" {
 				c.add(fmt.Sprintf("%s.aliases[%d]", path, j), entry, "aliases", fmt.Errorf("%w: alias %q has no letters", ErrBadValue, a))
 			}
 		}
-		if fold(fp.Name) == "" && fp.Name != "" {
+		if fold(fp.Name, false) == "" && fp.Name != "" {
 			c.add(path+".name", entry, "name", fmt.Errorf("%w: name %q has no Latin letters", ErrBadValue, fp.Name))
 		}
 		d.places = append(d.places, Place{
@@ -248,7 +248,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 		path := fmt.Sprintf("$.outside[%d]", i)
 		entry := entryName("outside", i, fo.Name)
 		if !c.missing(path, entry, "name", fo.Name) {
-			key := fold(fo.Name)
+			key := fold(fo.Name, false)
 			if key == "" {
 				c.add(path+".name", entry, "name", fmt.Errorf("%w: name %q has no Latin letters", ErrBadValue, fo.Name))
 			} else if j, dup := outsideNames[key]; dup {
@@ -262,7 +262,8 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 		if !ok {
 			lat, lon = 0, 0
 		}
-		d.outside = append(d.outside, OutsidePlace{Name: fo.Name, County: fo.County, Lat: lat, Lon: lon, Note: fo.Note})
+		d.outside = append(d.outside, OutsidePlace{Name: fo.Name, County: fo.County, Lat: lat, Lon: lon, Note: fo.Note,
+			Aliases: slices.Clone(fo.Aliases), Source: fo.Source})
 	}
 
 	if len(c.errs) > 0 {

@@ -1,6 +1,9 @@
 package directory
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Directory holds the districts, places and outside towns of one data file,
 // with the resolver's index. It is immutable after loading and safe for
@@ -14,6 +17,7 @@ type Directory struct {
 	outside    []OutsidePlace
 	postal     []string // sorted postal codes of the county
 	idx        *index
+	scratch    sync.Pool // *scratch for Resolve
 }
 
 // Name is the name of the data file the directory was loaded from.

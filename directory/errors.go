@@ -16,6 +16,7 @@ var (
 	ErrBadPostalCode   = errors.New("bad postal code")
 	ErrBadID           = errors.New("bad id")
 	ErrBadValue        = errors.New("bad value")
+	ErrSyntax          = errors.New("not a valid directory file") // YAML syntax, wrong types, unknown fields
 )
 
 // FieldError is a problem with one field of one entry of a data file.

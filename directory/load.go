@@ -3,7 +3,6 @@ package directory
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,7 +43,7 @@ func LoadFile(path string) (*Directory, error) {
 func Parse(name string, data []byte) (*Directory, error) {
 	var f file
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, errors.Join(ErrBadValue, errors.New(yaml.FormatError(err, false, true))))
+		return nil, fmt.Errorf("%s: %w:\n%s", name, ErrSyntax, yaml.FormatError(err, false, true))
 	}
 	l := &lines{data: data}
 	d, err := build(name, &f, l)

@@ -7,73 +7,53 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Matching works on folded text: lower-case ASCII letters and digits, umlauts
-// and ß spelled out and then reduced (ä, ae and a all become "a"; ß becomes
-// "ss"), other accents dropped. Everything else separates tokens.
+// Matching works on folded text: lower-case ASCII letters and digits, other
+// accents dropped, and ä, ö, ü, ß spelled out as ae, oe, ue, ss (the German
+// way, so "Adolfsglück" and "Adolfsglueck" fold alike). The plain form folds ä,
+// ö, ü to a, o, u instead ("Adolfsgluck"); names are indexed in both forms.
+// Everything else separates tokens.
 
 const (
 	maxTokens   = 64  // tokens of a query considered; the rest of a very long text is ignored
-	maxTokenLen = 48  // longer tokens are cut (no place name is that long)
+	maxTokenLen = 40  // longer tokens are cut (no place name is that long)
 	maxFolded   = 512 // bytes of folded text kept per query
 )
 
-// span is one token of folded text: text[start:end], from the original bytes orig[ostart:oend].
+// span is one token of folded text: buf[start:end].
 type span struct {
-	start, end   int
-	ostart, oend int
-	digits       bool
+	start, end int
+	digits     bool
+	upper      bool // written with a capital first letter
 }
 
 // tokens is a folded, tokenised text; buf holds the folded bytes of all tokens.
 type tokens struct {
 	buf  []byte
 	list []span
-	// foreign counts letters outside the Latin script (they separate tokens).
-	foreign int
+	// umlauts counts ä, ö, ü; foreign counts letters outside the Latin script
+	// (they separate tokens).
+	umlauts, foreign int
 }
 
-func (t *tokens) text(i int) string  { s := t.list[i]; return string(t.buf[s.start:s.end]) }
 func (t *tokens) bytes(i int) []byte { s := t.list[i]; return t.buf[s.start:s.end] }
 
-// tokenise folds s into t, reusing t's storage.
-func tokenise(s string, t *tokens) {
+// tokenise folds s into t, reusing t's storage; plain folds umlauts to their
+// base letter.
+func tokenise(s string, t *tokens, plain bool) {
 	t.buf = t.buf[:0]
 	t.list = t.list[:0]
-	t.foreign = 0
-	cur := -1 // index of the open token, -1 when none
-	closeTok := func(end int) {
-		if cur >= 0 {
-			sp := &t.list[cur]
-			sp.end = len(t.buf)
-			sp.oend = end
-			// fold vowel+e spellings: "ae"->"a", "oe"->"o", "ue"->"u"
-			if !sp.digits {
-				w := sp.start
-				for r := sp.start; r < sp.end; r++ {
-					c := t.buf[r]
-					if c == 'e' && w > sp.start {
-						p := t.buf[w-1]
-						if p == 'a' || p == 'o' || p == 'u' {
-							continue
-						}
-					}
-					t.buf[w] = c
-					w++
-				}
-				sp.end = w
-				t.buf = t.buf[:w]
-			}
-			if sp.end == sp.start {
-				t.list = t.list[:cur]
-			}
-			cur = -1
+	t.umlauts, t.foreign = 0, 0
+	open := false
+	closeTok := func() {
+		if open {
+			t.list[len(t.list)-1].end = len(t.buf)
+			open = false
 		}
 	}
-	i := 0
-	for i < len(s) {
+	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		var add string
-		var one byte
+		i += size
+		var one, two byte
 		digit := false
 		switch {
 		case r >= 'a' && r <= 'z':
@@ -84,49 +64,61 @@ func tokenise(s string, t *tokens) {
 			one, digit = byte(r), true
 		case r < 0x80 || r == utf8.RuneError:
 		case r == 'ä' || r == 'Ä':
-			one = 'a'
+			one, two = 'a', 'e'
 		case r == 'ö' || r == 'Ö':
-			one = 'o'
+			one, two = 'o', 'e'
 		case r == 'ü' || r == 'Ü':
-			one = 'u'
+			one, two = 'u', 'e'
 		case r == 'ß' || r == 'ẞ':
-			add = "ss"
+			one, two = 's', 's'
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark continues the token; a combining diaeresis
+			// after a, o, u makes it an umlaut.
+			if open && r == '\u0308' && len(t.buf) > t.list[len(t.list)-1].start {
+				switch t.buf[len(t.buf)-1] {
+				case 'a', 'o', 'u':
+					t.umlauts++
+					if !plain && len(t.buf)-t.list[len(t.list)-1].start < maxTokenLen {
+						t.buf = append(t.buf, 'e')
+					}
+				}
+			}
+			continue
 		default:
 			if b := baseLetter(r); b != 0 {
 				one = b
 			} else if unicode.IsLetter(r) {
 				t.foreign++
-			} else if unicode.Is(unicode.Mn, r) {
-				// a combining mark (decomposed umlaut or accent) continues the token
-				i += size
-				continue
 			}
 		}
-		if one == 0 && add == "" {
-			closeTok(i)
-			i += size
+		if one == 0 {
+			closeTok()
 			continue
 		}
-		if cur >= 0 && t.list[cur].digits != digit {
-			closeTok(i)
+		if two == 'e' {
+			t.umlauts++
+			if plain {
+				two = 0
+			}
 		}
-		if cur < 0 {
+		if open && t.list[len(t.list)-1].digits != digit {
+			closeTok()
+		}
+		if !open {
 			if len(t.list) >= maxTokens || len(t.buf)+maxTokenLen > maxFolded {
 				return
 			}
-			t.list = append(t.list, span{start: len(t.buf), ostart: i, digits: digit})
-			cur = len(t.list) - 1
+			t.list = append(t.list, span{start: len(t.buf), digits: digit, upper: unicode.IsUpper(r)})
+			open = true
 		}
-		if len(t.buf)-t.list[cur].start < maxTokenLen {
-			if add != "" {
-				t.buf = append(t.buf, add...)
-			} else {
-				t.buf = append(t.buf, one)
+		if n := len(t.buf) - t.list[len(t.list)-1].start; n < maxTokenLen {
+			t.buf = append(t.buf, one)
+			if two != 0 && n+1 < maxTokenLen {
+				t.buf = append(t.buf, two)
 			}
 		}
-		i += size
 	}
-	closeTok(len(s))
+	closeTok()
 }
 
 // baseLetter returns the lower-case ASCII letter a Latin letter with accents is
@@ -160,9 +152,9 @@ func baseLetter(r rune) byte {
 	return 0
 }
 
-// fold returns the folded tokens of a name, joined without separators.
-func fold(s string) string {
+// fold returns the folded tokens of s, joined without separators.
+func fold(s string, plain bool) string {
 	var t tokens
-	tokenise(s, &t)
+	tokenise(s, &t, plain)
 	return string(t.buf)
 }

@@ -1,16 +1,218 @@
 package directory
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
-// Resolve turns a parent's text into a district. Safe for concurrent use.
+const (
+	minTypoLen      = 4  // shorter words and names must be written correctly
+	minPhoneticLen  = 5  // shorter words have too few sounds to compare
+	maxTypoTokens   = 16 // words of a long text searched with typos
+	maxCandidates   = 10 // candidates in a Result
+	maxSuggestions  = 5  // suggestions for an unknown text
+	scoreExact      = 1.0
+	scorePostal     = 0.9
+	scoreTypo       = 0.89 // less the share of the name's letters mistyped
+	scorePhonetic   = 0.8  // the same, for a sound-alike one typo beyond the budget
+	scoreSuggestion = 0.5  // the same, beyond the typo budget
+	scoreEpsilon    = 1e-9
+)
+
+// budget is the number of typos tolerated in a name of n folded bytes.
+func budget(n int) int {
+	switch {
+	case n < minTypoLen:
+		return 0
+	case n < 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// hit is one recognised stretch of a text: content tokens first..last name a key
+// (or are a postal code).
+type hit struct {
+	first, last int // positions in scratch.content
+	key         int32
+	postal      string
+	dist        int
+	method      Method
+	score       float64
+	suggestion  bool // beyond the typo budget: only for suggestions
+}
+
+func (h hit) overlaps(o hit) bool { return h.first <= o.last && o.first <= h.last }
+
+// scratch is the per-call working memory of Resolve, pooled.
+type scratch struct {
+	t       tokens // the text folded the German way (ü -> ue)
+	plain   tokens // the text folded plainly (ü -> u), when it has umlauts
+	content []int  // indices into t.list of the words that may name a place
+	hits    []hit
+	join    []byte
+	seen    []int32
+	phon    []byte
+	exact   []bool // per content word: it is a name as written
+}
+
+// Resolve turns a parent's free text into a district: a place name (also
+// misspelled, with or without umlauts, qualifiers or inside a sentence in
+// German or English) or a postal code. It never fails: text it cannot place
+// gives StatusUnknown with suggestions, if any. Resolve is safe for concurrent
+// use.
+//
+// The slices inside the returned places are shared with the Directory and must
+// not be modified.
 func (d *Directory) Resolve(text string) Result {
 	q := strings.ToValidUTF8(text, "\uFFFD")
-	k := fold(q)
-	for i := range d.places {
-		if fold(d.places[i].Name) == k {
-			p := clonePlace(d.places[i])
-			return Result{Query: q, Status: StatusMatch, District: p.District, Place: &p, Method: MethodNormalised}
+	s, _ := d.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	defer d.scratch.Put(s)
+	tokenise(q, &s.t, false)
+	s.prepare()
+	s.collect(d.idx, &s.t)
+	if s.t.umlauts > 0 {
+		tokenise(q, &s.plain, true)
+		s.collect(d.idx, &s.plain)
+	}
+	return d.decide(q, s)
+}
+
+// prepare picks the content words of s.t and records postal codes.
+func (s *scratch) prepare() {
+	t := &s.t
+	s.content = s.content[:0]
+	s.hits = s.hits[:0]
+	s.exact = s.exact[:0]
+	for i, sp := range t.list {
+		w := t.bytes(i)
+		if sp.digits {
+			if len(w) == 5 {
+				s.hits = append(s.hits, hit{first: len(s.content), last: len(s.content), key: -1, postal: string(w), method: MethodPostal, score: scorePostal})
+				s.content = append(s.content, i)
+				s.exact = append(s.exact, false)
+			}
+			continue
+		}
+		if qualifiers[string(w)] || nearWords[string(w)] {
+			continue
+		}
+		s.content = append(s.content, i)
+		s.exact = append(s.exact, false)
+	}
+}
+
+// collect finds the names in t, one of the folded forms of the text.
+func (s *scratch) collect(ix *index, t *tokens) {
+	n := len(s.content)
+	for n > 0 && s.content[n-1] >= len(t.list) {
+		n-- // the plain form was cut shorter
+	}
+	content := s.content[:n]
+	// Exact (folded) names of one to maxWords words.
+	for c := range content {
+		if t.list[content[c]].digits {
+			continue
+		}
+		s.join = s.join[:0]
+		for k := 1; k <= ix.maxWords && c+k <= len(content); k++ {
+			ti := content[c+k-1]
+			if t.list[ti].digits {
+				break
+			}
+			s.join = append(s.join, t.bytes(ti)...)
+			if key, ok := ix.exact[string(s.join)]; ok {
+				s.hits = append(s.hits, hit{first: c, last: c + k - 1, key: key, method: MethodNormalised, score: scoreExact})
+				if k == 1 {
+					s.exact[c] = true
+				}
+			}
 		}
 	}
-	return Result{Query: q, Status: StatusUnknown}
+	// Typos and sound-alikes in single words and pairs of words.
+	for c := 0; c < len(content) && c < maxTypoTokens; c++ {
+		ti := content[c]
+		w := t.bytes(ti)
+		if t.list[ti].digits || s.exact[c] {
+			continue
+		}
+		filler := fillers[string(w)]
+		if !filler && len(w) >= minTypoLen {
+			if !s.typo(ix, w, c, c) && len(w) >= minPhoneticLen {
+				s.phonetic(ix, w, c)
+			}
+		}
+		if c+1 < len(content) {
+			tj := content[c+1]
+			v := t.bytes(tj)
+			if t.list[tj].digits || filler || fillers[string(v)] || s.exact[c+1] {
+				continue
+			}
+			s.join = append(append(s.join[:0], w...), v...)
+			if len(s.join) <= maxTokenLen {
+				s.typo(ix, s.join, c, c+1)
+			}
+		}
+	}
+}
+
+// typoScore rates a match with dist edits between a word of n bytes and a name of m.
+func typoScore(top float64, dist, n, m int) float64 {
+	return top * (1 - float64(dist)/float64(max(n, m)))
+}
+
+// typo records the keys within maxDeletes edits of w; it reports whether one
+// lies within its typo budget.
+func (s *scratch) typo(ix *index, w []byte, first, last int) bool {
+	found := false
+	s.seen = s.seen[:0]
+	forDeletes(w, maxDeletes, func(v []byte) bool {
+		for _, k := range ix.dels[string(v)] {
+			if slices.Contains(s.seen, k) {
+				continue
+			}
+			s.seen = append(s.seen, k)
+			ks := ix.keys[k].s
+			dist := distanceString(w, ks, maxDeletes)
+			if dist > maxDeletes {
+				continue
+			}
+			h := hit{first: first, last: last, key: k, dist: dist, method: MethodTypo}
+			if dist == 0 {
+				h.method, h.score = MethodNormalised, scoreExact
+			} else if dist <= budget(len(ks)) && len(w) >= minTypoLen {
+				h.score = typoScore(scoreTypo, dist, len(w), len(ks))
+			} else {
+				h.suggestion, h.score = true, typoScore(scoreSuggestion, dist, len(w), len(ks))
+			}
+			found = found || !h.suggestion
+			s.hits = append(s.hits, h)
+		}
+		return true
+	})
+	return found
+}
+
+// phonetic records keys that sound like w and are at most one typo beyond its budget.
+func (s *scratch) phonetic(ix *index, w []byte, c int) {
+	s.phon = colognePhonetic(s.phon[:0], w)
+	for _, k := range ix.phon[string(s.phon)] {
+		ks := ix.keys[k].s
+		lim := budget(len(ks)) + 1
+		if dist := distanceString(w, ks, lim); dist <= lim {
+			s.hits = append(s.hits, hit{first: c, last: c, key: k, dist: dist, method: MethodPhonetic, score: typoScore(scorePhonetic, dist, len(w), len(ks))})
+		}
+	}
+}
+
+// distanceString is distance for a byte slice and a string, without copying
+// the string onto the heap.
+func distanceString(a []byte, b string, max int) int {
+	var buf [maxDistLen]byte
+	n := copy(buf[:], b)
+	return distance(a, buf[:n], max)
 }

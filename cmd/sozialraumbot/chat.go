@@ -3,9 +3,88 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	_ "time/tzdata" // event times in Europe/Berlin also where the system has no zone data
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot/terminal"
+	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 )
 
-// runChat is not built yet (placeholder owned by the issue that builds it).
+// runChat runs the parents' conversation in the terminal: no token, no Redis.
+// State lives in an in-process miniredis behind the same redisstore the bot uses.
 func runChat(ctx context.Context, args []string, e env) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dirFile := fs.String("directory", "", "directory data `file` (default: the built-in one)")
+	lang := fs.String("lang", "", "app language of the terminal user: de, en, uk, ar, tr (default: from $LANG)")
+	operator := fs.String("operator", "Terminal-Chat auf diesem Rechner (Daten nur im Arbeitsspeicher)", "operator named by /datenschutz")
+	verbose := fs.Bool("v", false, "log at debug level to stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+
+	var (
+		d   *directory.Directory
+		err error
+	)
+	if *dirFile != "" {
+		d, err = directory.LoadFile(*dirFile)
+	} else {
+		d, err = directory.Default()
+	}
+	if err != nil {
+		return fmt.Errorf("loading the directory: %w", err)
+	}
+
+	mr := miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		return fmt.Errorf("starting the in-process Redis: %w", err)
+	}
+	defer mr.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	defer rdb.Close()
+
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	h, err := handlers.New(handlers.Config{
+		Directory: d,
+		Store:     redisstore.New(rdb, "chat", redisstore.WithLogger(logger)),
+		Operator:  *operator,
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+	code := *lang
+	if code == "" {
+		code = langFromLocale(e.getenv("LANG"))
+	}
+	return terminal.Run(ctx, h, e.stdin, e.stdout, terminal.WithLanguage(code))
+}
+
+// langFromLocale turns a POSIX locale ("de_DE.UTF-8", "C") into a language code.
+func langFromLocale(l string) string {
+	l, _, _ = strings.Cut(l, ".")
+	l, _, _ = strings.Cut(l, "@")
+	if l == "" || l == "C" || l == "POSIX" {
+		return "de"
+	}
+	return strings.ReplaceAll(l, "_", "-")
 }

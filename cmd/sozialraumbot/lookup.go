@@ -1,11 +1,221 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/heidekreis/sozialraumbot/directory"
 )
 
-// runLookup is not built yet (placeholder owned by the issue that builds it).
+// maxLookupLine is the longest input line resolved; a longer line still gets
+// one answer (status unknown) and the command carries on.
+const maxLookupLine = 1 << 20
+
+// runLookup resolves place names: each TEXT argument, or else each line of
+// standard input, streaming one answer per line in input order.
 func runLookup(ctx context.Context, args []string, e env) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per input line")
+	file := fs.String("directory", "", "directory data `file` replacing the embedded one (env DIRECTORY_FILE)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: sozialraumbot lookup [--json] [--directory FILE] [TEXT...]")
+		fmt.Fprintln(e.stderr, "Resolves each TEXT, or each line of standard input when none is given.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	dir, err := openDirectory(*file, e)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	answer := func(q string) error {
+		if *asJSON {
+			return writeLookupJSON(w, q, dir.Resolve(q))
+		}
+		return writeLookupText(w, dir, dir.Resolve(q))
+	}
+	if fs.NArg() > 0 {
+		for _, q := range fs.Args() {
+			if err := answer(q); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}
+
+	r := bufio.NewReaderSize(e.stdin, 64<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			w.Flush()
+			return err
+		}
+		// Flush before a read that may wait, so answers stream to a pipe
+		// while a file is still answered in large writes.
+		if r.Buffered() == 0 {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+		line, tooLong, err := readLine(r)
+		if err != nil && line == "" && !tooLong {
+			if errors.Is(err, io.EOF) {
+				return w.Flush()
+			}
+			w.Flush()
+			return fmt.Errorf("reading standard input: %w", err)
+		}
+		if tooLong {
+			res := directory.Result{Query: line, Status: directory.StatusUnknown}
+			if *asJSON {
+				err = writeLookupJSON(w, line, res)
+			} else {
+				err = writeLookupText(w, dir, res)
+			}
+		} else {
+			err = answer(line)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// openDirectory loads the file named by the flag or DIRECTORY_FILE
+// (SOZIALRAUMBOT_DIRECTORY is also accepted), or the embedded data file.
+func openDirectory(file string, e env) (*directory.Directory, error) {
+	if file == "" && e.getenv != nil {
+		file = e.getenv("DIRECTORY_FILE")
+		if file == "" {
+			file = e.getenv("SOZIALRAUMBOT_DIRECTORY")
+		}
+	}
+	if file == "" {
+		return directory.Default()
+	}
+	return directory.LoadFile(file)
+}
+
+// readLine reads one line without its line ending. A line longer than
+// maxLookupLine is returned cut to that length with tooLong set; the rest of it
+// is skipped. At the end of input it returns the last unterminated line, if
+// any, and io.EOF with the next call.
+func readLine(r *bufio.Reader) (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if len(b)+len(chunk) > maxLookupLine {
+			chunk = chunk[:maxLookupLine-len(b)]
+			tooLong = true
+		}
+		b = append(b, chunk...)
+		if err != nil {
+			if len(b) > 0 || tooLong {
+				return string(b), tooLong, nil
+			}
+			return "", false, err
+		}
+		if !isPrefix {
+			return string(b), tooLong, nil
+		}
+		if tooLong {
+			// skip the rest of the line
+			for isPrefix && err == nil {
+				_, isPrefix, err = r.ReadLine()
+			}
+			return string(b), true, nil
+		}
+	}
+}
+
+type lookupCandidate struct {
+	Place    string  `json:"place"`
+	District string  `json:"district"`
+	Score    float64 `json:"score"`
+}
+
+type lookupAnswer struct {
+	Query      string            `json:"query"`
+	Status     directory.Status  `json:"status"`
+	District   string            `json:"district"`
+	Place      string            `json:"place"`
+	Candidates []lookupCandidate `json:"candidates"`
+}
+
+func writeLookupJSON(w io.Writer, q string, r directory.Result) error {
+	a := lookupAnswer{
+		Query:      strings.ToValidUTF8(q, "\uFFFD"),
+		Status:     r.Status,
+		District:   r.District,
+		Candidates: []lookupCandidate{},
+	}
+	switch {
+	case r.Place != nil:
+		a.Place = r.Place.Name
+	case r.Outside != nil:
+		a.Place = r.Outside.Name
+	}
+	for _, c := range r.Candidates {
+		a.Candidates = append(a.Candidates, lookupCandidate{Place: c.Place.Name, District: c.District, Score: math.Round(c.Score*1000) / 1000})
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+func writeLookupText(w io.Writer, dir *directory.Directory, r directory.Result) error {
+	q := strings.ToValidUTF8(r.Query, "\uFFFD")
+	if len(q) > 200 {
+		q = strings.ToValidUTF8(q[:200], "") + "…"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q: ", q)
+	placeText := func(p directory.Place) string {
+		if p.Name == p.Municipality {
+			return p.Name
+		}
+		return fmt.Sprintf("%s (%s)", p.Name, p.Municipality)
+	}
+	switch r.Status {
+	case directory.StatusMatch:
+		name := r.District
+		if d, ok := dir.District(r.District); ok {
+			name = d.Name
+		}
+		fmt.Fprintf(&b, "%s -> %s [%s, %s]", placeText(*r.Place), name, r.District, r.Method)
+	case directory.StatusAmbiguous:
+		b.WriteString("ambiguous, one of:")
+		for _, c := range r.Candidates {
+			fmt.Fprintf(&b, "\n    %s -> %s", placeText(c.Place), c.District)
+		}
+	case directory.StatusOutside:
+		fmt.Fprintf(&b, "outside the Heidekreis: %s (%s)", r.Outside.Name, r.Outside.County)
+	default:
+		b.WriteString("unknown")
+		if len(r.Candidates) > 0 {
+			b.WriteString(", did you mean:")
+			for _, c := range r.Candidates {
+				fmt.Fprintf(&b, " %s (%s)", placeText(c.Place), c.District)
+			}
+		}
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -33,7 +33,7 @@ func TestTwoReplicasDeliverExactlyOnce(t *testing.T) {
 	if st.Total != 100 || st.Delivered != 100 || st.Blocked != 0 || st.Failed != 0 || st.Cancelled {
 		t.Errorf("status = %+v", st)
 	}
-	waitFor(t, "report", func() bool { return len(r.to(7)) == 1 })
+	waitFor(t, "report", func() bool { return len(r.to(sender)) == 1 })
 	got := r.count()
 	for _, c := range chats(1, 100) {
 		if got[c] != 1 {
@@ -46,13 +46,13 @@ func TestTwoReplicasDeliverExactlyOnce(t *testing.T) {
 	if m := r.to(1)[0].text; m != "<b>Elterncafé</b> &lt;am&gt; Freitag" {
 		t.Errorf("text = %q", m)
 	}
-	rep := r.to(7)[0].text
+	rep := r.to(sender)[0].text
 	if !strings.Contains(rep, "#"+id) || !strings.Contains(rep, "Zugestellt: 100 von 100") {
 		t.Errorf("report = %q", rep)
 	}
 	time.Sleep(300 * time.Millisecond) // nothing more may come
-	if len(r.to(7)) != 1 || len(r.count()) != 101 {
-		t.Errorf("late duplicates: report %d times, %d chats", len(r.to(7)), len(r.count()))
+	if len(r.to(sender)) != 1 || len(r.count()) != 101 {
+		t.Errorf("late duplicates: report %d times, %d chats", len(r.to(sender)), len(r.count()))
 	}
 	// The stream is empty: every entry was acknowledged and deleted.
 	if l, _ := a.rdb.XLen(ctx, a.streamKey()).Result(); l != 0 {
@@ -106,8 +106,8 @@ func TestOutcomes(t *testing.T) {
 	if !subs.has("soltau", 3) {
 		t.Error("failed chat was unsubscribed")
 	}
-	waitFor(t, "report", func() bool { return len(r.to(7)) == 1 })
-	rep := r.to(7)[0].text
+	waitFor(t, "report", func() bool { return len(r.to(sender)) == 1 })
+	rep := r.to(sender)[0].text
 	for _, want := range []string{"Zugestellt: 3 von 6", "Blockiert (abgemeldet): 1", "Fehlgeschlagen: 2"} {
 		if !strings.Contains(rep, want) {
 			t.Errorf("report %q lacks %q", rep, want)
@@ -136,12 +136,12 @@ func TestCancelStopsFurtherSends(t *testing.T) {
 		t.Errorf("status = %+v", st)
 	}
 	sentAtDone := len(r.count()) - 1 // minus... the report may not be out yet
-	waitFor(t, "report", func() bool { return len(r.to(7)) == 1 })
+	waitFor(t, "report", func() bool { return len(r.to(sender)) == 1 })
 	if int64(len(r.count())-1) != st.Delivered {
 		t.Errorf("%d chats got the message, status says %d (%d at done)", len(r.count())-1, st.Delivered, sentAtDone)
 	}
-	if !strings.Contains(r.to(7)[0].text, "abgebrochen") {
-		t.Errorf("report = %q", r.to(7)[0].text)
+	if !strings.Contains(r.to(sender)[0].text, "abgebrochen") {
+		t.Errorf("report = %q", r.to(sender)[0].text)
 	}
 	for c, n := range r.count() {
 		if n != 1 {

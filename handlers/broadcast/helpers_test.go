@@ -14,6 +14,9 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
+// sender is the staff chat that gets the reports.
+const sender = 900000
+
 // wait is the generous limit for anything asynchronous in these tests.
 const wait = 60 * time.Second
 
@@ -164,18 +167,23 @@ func newService(t *testing.T, prefix string, subs Subscribers, o Options) *Servi
 	return New(redistest.Client(t), prefix, subs, o)
 }
 
-// runWorker runs s.Run until the test ends (or stop is called); done closes after Run returned.
+// runWorker runs s.Run until the test ends (or stop is called); done yields Run's
+// result once.
 func runWorker(t *testing.T, s *Service, r handlers.Replier) (stop func(), done <-chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan error, 1)
-	go func() { ch <- s.Run(ctx, r) }()
+	finished := make(chan struct{})
+	go func() {
+		ch <- s.Run(ctx, r)
+		close(finished)
+	}()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
 			cancel()
 			select {
-			case <-ch:
+			case <-finished:
 			case <-time.After(wait):
 				t.Errorf("worker did not stop")
 			}
@@ -196,7 +204,7 @@ func chats(from, n int64) []int64 {
 func announce(districts ...string) handlers.Announcement {
 	return handlers.Announcement{
 		Districts: districts, Text: "Elterncafé <am> Freitag", HTML: "<b>Elterncafé</b> &lt;am&gt; Freitag",
-		SenderID: 7, SenderChat: 7,
+		SenderID: 7, SenderChat: sender,
 	}
 }
 

@@ -100,3 +100,19 @@ var ErrTooLong = errors.New("broadcast: message longer than Telegram allows")
 
 // ErrInvalid is returned by Start for an announcement without districts or text.
 var ErrInvalid = errors.New("broadcast: announcement needs districts and text")
+
+// CountRecipients counts the distinct chats a broadcast to these districts would
+// reach now (a chat subscribed to several of them counts once), for the preview.
+func (s *Service) CountRecipients(ctx context.Context, districts []string) (int64, error) {
+	seen := map[int64]struct{}{}
+	for _, d := range districts {
+		ids, err := s.subs.Subscribers(ctx, d)
+		if err != nil {
+			return 0, fmt.Errorf("broadcast: subscribers of %s: %w", d, err)
+		}
+		for _, id := range ids {
+			seen[id] = struct{}{}
+		}
+	}
+	return int64(len(seen)), nil
+}

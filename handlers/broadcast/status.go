@@ -62,17 +62,16 @@ func (s *Service) List(ctx context.Context, limit int) ([]handlers.BroadcastStat
 
 // Cancel stops a running broadcast: workers skip its remaining recipients (a
 // message already on its way to Telegram is still counted). Its event is no
-// longer listed. Cancelling a finished broadcast changes nothing.
+// longer listed by Upcoming, also when the broadcast was already delivered.
 func (s *Service) Cancel(ctx context.Context, id string) error {
 	st, err := s.Status(ctx, id)
 	if err != nil {
 		return err
 	}
-	if st.Done {
-		return nil
-	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.metaKey(id), "cancelled", "1")
+		if !st.Done {
+			p.HSet(ctx, s.metaKey(id), "cancelled", "1")
+		}
 		for _, d := range st.Districts {
 			p.ZRem(ctx, s.eventKey(d), id)
 		}

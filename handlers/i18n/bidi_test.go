@@ -45,10 +45,7 @@ func TestEmbed(t *testing.T) {
 
 // Every rendered Arabic message line starts right to left after FixLines.
 func TestArabicCatalogueLinesStartRTL(t *testing.T) {
-	c, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := conversationCatalogue(t)
 	for _, id := range c.IDs("ar") {
 		s, _ := c.Text("ar", id, sample)
 		for _, line := range strings.Split(i18n.FixLines("ar", s), "\n") {

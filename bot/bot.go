@@ -1,0 +1,348 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
+)
+
+// Modes of receiving updates.
+const (
+	ModePolling = "polling"
+	ModeWebhook = "webhook"
+)
+
+// DefaultAPIURL is Telegram's Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Options configure a Bot. Token and Conversation are required.
+type Options struct {
+	Token        string
+	APIURL       string // Bot API base URL, e.g. a self-hosted telegram-bot-api; default DefaultAPIURL
+	Conversation Conversation
+
+	// Redis enables the durable per-chat inbox, update_id deduplication and the
+	// per-chat lock across replicas. nil: in-process ordering and in-memory
+	// deduplication only.
+	Redis     redis.UniversalClient
+	KeyPrefix string // prefix of every Redis key (default "srb")
+
+	Mode    string // ModePolling (default) or ModeWebhook
+	Webhook WebhookOptions
+
+	MaxConcurrency  int           // chats handled at the same time (default 16)
+	MaxQueued       int           // in-memory updates waiting (without Redis), default 10000
+	PollTimeout     time.Duration // long-poll timeout (default 50 s)
+	HandleTimeout   time.Duration // longest handling of one update (default 60 s)
+	ShutdownTimeout time.Duration // grace to finish updates in hand at shutdown (default 30 s)
+	DedupTTL        time.Duration // how long update ids are remembered (default 25 h)
+	LockTTL         time.Duration // per-chat lock lifetime without renewal (default 30 s)
+	SweepInterval   time.Duration // how often the inbox is checked for stranded updates (default 5 s)
+	AllowedUpdates  []string      // update types requested (default message, edited_message, callback_query, inline_query)
+
+	Metrics    *metrics.Metrics // may be nil
+	Logger     *slog.Logger     // default slog.Default()
+	HTTPClient *http.Client     // for Bot API calls (default: 70 s timeout)
+}
+
+// WebhookOptions configure webhook mode.
+type WebhookOptions struct {
+	// Listen is the address to serve the webhook on, e.g. ":8443". Empty: Run
+	// serves nothing itself; mount WebhookHandler in your own server.
+	Listen string
+	// PublicURL is the HTTPS URL Telegram posts to (given to setWebhook), path included.
+	PublicURL string
+	// Path is the path served on Listen (default: the path of PublicURL, else "/telegram").
+	Path string
+	// SecretToken is sent back by Telegram in X-Telegram-Bot-Api-Secret-Token:
+	// 1-256 characters of A-Z, a-z, 0-9, _ and -. Required.
+	SecretToken string
+	// MaxConnections is setWebhook's max_connections (default 40).
+	MaxConnections int
+}
+
+// Bot receives Telegram updates and hands them to the conversation.
+type Bot struct {
+	opts       Options
+	apiURL     string
+	api        *tgbot.Bot
+	sender     *Sender
+	log        *slog.Logger
+	metrics    *metrics.Metrics
+	httpClient *http.Client
+	redis      redisParts
+
+	mu      sync.Mutex
+	disp    *dispatcher // set while Run runs
+	running bool
+}
+
+// New checks the options and prepares a Bot; nothing is contacted yet.
+func New(opts Options) (*Bot, error) {
+	if strings.TrimSpace(opts.Token) == "" {
+		return nil, errors.New("bot: no token")
+	}
+	if opts.Conversation == nil {
+		return nil, errors.New("bot: no conversation")
+	}
+	setDefaults(&opts)
+	switch opts.Mode {
+	case ModePolling:
+	case ModeWebhook:
+		if !validSecret(opts.Webhook.SecretToken) {
+			return nil, errors.New("bot: webhook mode needs a secret token of 1-256 characters A-Z a-z 0-9 _ -")
+		}
+		if opts.Webhook.PublicURL == "" {
+			return nil, errors.New("bot: webhook mode needs the public URL")
+		}
+	default:
+		return nil, fmt.Errorf("bot: unknown mode %q (want %q or %q)", opts.Mode, ModePolling, ModeWebhook)
+	}
+	b := &Bot{opts: opts, apiURL: strings.TrimRight(opts.APIURL, "/"), log: opts.Logger,
+		metrics: opts.Metrics, httpClient: opts.HTTPClient}
+	api, err := NewAPI(opts.Token, b.apiURL, opts.HTTPClient, opts.Logger)
+	if err != nil {
+		return nil, err
+	}
+	b.api = api
+	b.sender = NewSender(api, opts.Metrics)
+	if opts.Redis != nil {
+		b.redis = redisParts{
+			inbox:  &inbox{c: opts.Redis, prefix: opts.KeyPrefix},
+			locker: redisstore.NewLocker(opts.Redis, opts.KeyPrefix, opts.LockTTL),
+			dedup:  redisstore.NewDedup(opts.Redis, opts.KeyPrefix, opts.DedupTTL),
+		}
+	}
+	return b, nil
+}
+
+func setDefaults(o *Options) {
+	if o.APIURL == "" {
+		o.APIURL = DefaultAPIURL
+	}
+	if o.KeyPrefix == "" {
+		o.KeyPrefix = "srb"
+	}
+	if o.Mode == "" {
+		o.Mode = ModePolling
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.PollTimeout, 50*time.Second)
+	def(&o.HandleTimeout, 60*time.Second)
+	def(&o.ShutdownTimeout, 30*time.Second)
+	def(&o.SweepInterval, 5*time.Second)
+	if o.MaxConcurrency <= 0 {
+		o.MaxConcurrency = 16
+	}
+	if o.MaxQueued <= 0 {
+		o.MaxQueued = 10000
+	}
+	if o.AllowedUpdates == nil {
+		o.AllowedUpdates = []string{"message", "edited_message", "callback_query", "inline_query"}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: o.PollTimeout + 20*time.Second}
+	}
+	if o.Webhook.MaxConnections <= 0 {
+		o.Webhook.MaxConnections = 40
+	}
+}
+
+func validSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Sender is the Bot API replier without retries (for the broadcast worker).
+func (b *Bot) Sender() *Sender { return b.sender }
+
+// WebhookHandler receives webhook updates; see Run. It answers 503 unless Run is running.
+func (b *Bot) WebhookHandler() http.Handler { return webhookHandler{b} }
+
+func (b *Bot) dispatcher() *dispatcher {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.disp
+}
+
+// Run receives updates until ctx ends, then shuts down gracefully: it stops
+// taking updates, finishes the ones in hand (within ShutdownTimeout), confirms
+// them to Telegram (polling) and returns. In polling mode it first deletes any
+// webhook; in webhook mode it registers the webhook with the secret token and,
+// when Webhook.Listen is set, serves it.
+func (b *Bot) Run(ctx context.Context) error {
+	b.mu.Lock()
+	if b.running {
+		b.mu.Unlock()
+		return errors.New("bot: Run called twice")
+	}
+	b.running = true
+	d := newDispatcher(dispatcherConfig{
+		conv: b.opts.Conversation, replier: NewRetrier(b.sender), log: b.log, metrics: b.metrics,
+		workers: b.opts.MaxConcurrency, maxQueued: b.opts.MaxQueued, timeout: b.opts.HandleTimeout,
+		redis: b.redis,
+	})
+	d.start()
+	b.disp = d
+	b.mu.Unlock()
+
+	var wg sync.WaitGroup
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	if d.inbox != nil {
+		wg.Go(func() { b.sweepLoop(sweepCtx, d) })
+	}
+	var err error
+	switch b.opts.Mode {
+	case ModePolling:
+		err = b.runPolling(ctx, d)
+	case ModeWebhook:
+		err = b.runWebhook(ctx, d)
+	}
+	stopSweep()
+	wg.Wait()
+	return err
+}
+
+func (b *Bot) sweepLoop(ctx context.Context, d *dispatcher) {
+	d.sweep(ctx) // updates left by a previous run
+	t := time.NewTicker(b.opts.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			d.sweep(ctx)
+		}
+	}
+}
+
+func (b *Bot) runPolling(ctx context.Context, d *dispatcher) error {
+	if err := b.retryStartup(ctx, "deleteWebhook", func(ctx context.Context) error {
+		_, err := b.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+		return err
+	}); err != nil {
+		return errors.Join(err, d.close(b.opts.ShutdownTimeout))
+	}
+	b.log.Info("receiving updates by long polling", "api", b.apiURL)
+	p := &poller{b: b}
+	p.run(ctx)
+	closeErr := d.close(b.opts.ShutdownTimeout)
+	p.confirm()
+	b.log.Info("stopped polling", "confirmed_offset", p.offset)
+	return closeErr
+}
+
+func (b *Bot) runWebhook(ctx context.Context, d *dispatcher) error {
+	w := b.opts.Webhook
+	if err := b.retryStartup(ctx, "setWebhook", func(ctx context.Context) error {
+		_, err := b.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+			URL: w.PublicURL, SecretToken: w.SecretToken, MaxConnections: w.MaxConnections,
+			AllowedUpdates: b.opts.AllowedUpdates,
+		})
+		return err
+	}); err != nil {
+		return errors.Join(err, d.close(b.opts.ShutdownTimeout))
+	}
+	if w.Listen == "" {
+		b.log.Info("receiving updates by webhook (handler mounted by the caller)")
+		<-ctx.Done()
+		return b.stopWebhook(d, nil)
+	}
+	path := w.Path
+	if path == "" {
+		path = webhookPath(w.PublicURL)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, b.WebhookHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	ln, err := net.Listen("tcp", w.Listen)
+	if err != nil {
+		return errors.Join(fmt.Errorf("bot: webhook listen: %w", err), d.close(b.opts.ShutdownTimeout))
+	}
+	b.log.Info("receiving updates by webhook", "listen", ln.Addr().String(), "path", path)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		return errors.Join(fmt.Errorf("bot: webhook server: %w", err), d.close(b.opts.ShutdownTimeout))
+	}
+	return b.stopWebhook(d, srv)
+}
+
+// stopWebhook turns new webhook requests away (503: Telegram retries), lets the
+// requests in flight finish, then finishes the updates in hand.
+func (b *Bot) stopWebhook(d *dispatcher, srv *http.Server) error {
+	d.mu.Lock()
+	d.closing = true
+	d.mu.Unlock()
+	var errs []error
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), b.opts.ShutdownTimeout)
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("bot: webhook server shutdown: %w", err))
+		}
+		cancel()
+	}
+	errs = append(errs, d.close(b.opts.ShutdownTimeout))
+	b.log.Info("stopped webhook")
+	return errors.Join(errs...)
+}
+
+func webhookPath(publicURL string) string {
+	rest := publicURL
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 && len(rest) > i+1 {
+		return rest[i:]
+	}
+	return "/telegram"
+}
+
+// retryStartup retries a start-up call with backoff until it works or ctx ends.
+func (b *Bot) retryStartup(ctx context.Context, what string, call func(context.Context) error) error {
+	backoff := 500 * time.Millisecond
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := call(cctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		e := classify(ctx, what, b.opts.Token, err)
+		b.metrics.APIError(e.Code)
+		b.log.Error("telegram start-up call failed", "method", what, "err", e, "retry_in", backoff)
+		if sleepCtx(ctx, backoff) != nil {
+			return fmt.Errorf("bot: %s did not succeed before shutdown: %w", what, e)
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}

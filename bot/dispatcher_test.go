@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// withRedis runs a test once without and once with Redis.
+func withRedis(t *testing.T, test func(t *testing.T, c redis.UniversalClient, prefix string)) {
+	t.Run("memory", func(t *testing.T) { test(t, nil, "") })
+	t.Run("redis", func(t *testing.T) { test(t, redistest.Client(t), redistest.Prefix(t)) })
+}
+
+func TestPollingKeepsChatOrder(t *testing.T) {
+	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
+		api := fakeapi.Start(t)
+		var ids []int64
+		for i := 1; i <= 3; i++ {
+			for _, chat := range []int64{1, 2} {
+				ids = append(ids, api.Push(fakeapi.TextUpdate(chat, "de", fmt.Sprintf("msg %d", i)))...)
+			}
+		}
+		conv := &echoConv{delay: 10 * time.Millisecond}
+		startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, MaxConcurrency: 4})
+		if _, err := api.Wait("sendMessage", 6, waitLong); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"echo: msg 1", "echo: msg 2", "echo: msg 3"}
+		for _, chat := range []int64{1, 2} {
+			if got := texts(api, chat); !slices.Equal(got, want) {
+				t.Errorf("chat %d got %q, want %q", chat, got, want)
+			}
+		}
+		if err := api.WaitConfirmed(ids[len(ids)-1]+1, waitLong); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestConcurrencyBounded(t *testing.T) {
+	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
+		api := fakeapi.Start(t)
+		const chats, limit = 30, 3
+		for i := range chats * 2 {
+			api.Push(fakeapi.TextUpdate(int64(100+i%chats), "", "x"))
+		}
+		conv := &echoConv{delay: 5 * time.Millisecond}
+		r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, MaxConcurrency: limit})
+		if _, err := api.Wait("sendMessage", chats*2, waitLong); err != nil {
+			t.Fatal(err)
+		}
+		got := r.bot.dispatcher().maxRunning.Load()
+		if got > limit || got < 2 {
+			t.Errorf("at most %d conversations ran at once, want 2..%d", got, limit)
+		}
+	})
+}
+
+func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
+	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
+		api := fakeapi.Start(t)
+		m := metrics.New()
+		conv := &echoConv{}
+		r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, Mode: ModeWebhook, Metrics: m,
+			Webhook: WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}})
+		waitReady(t, r.bot)
+		u := fakeapi.TextUpdate(5, "de", "Soltau")
+		u.ID = 777
+		for range 3 {
+			if code := postUpdate(t, r.bot, "s3cret", u); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+		}
+		second := fakeapi.TextUpdate(5, "de", "danach")
+		second.ID = 778
+		postUpdate(t, r.bot, "s3cret", second)
+		if _, err := api.WaitChat("sendMessage", 5, 2, waitLong); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		if got := texts(api, 5); !slices.Equal(got, []string{"echo: Soltau", "echo: danach"}) {
+			t.Errorf("answers %q", got)
+		}
+		if got := counter(t, m, "sozialraumbot_duplicate_updates_total", ""); got != 2 {
+			t.Errorf("duplicates counted: %v", got)
+		}
+	})
+}
+
+func TestReplicasKeepOrderAndAnswerOnce(t *testing.T) {
+	c := redistest.Client(t)
+	prefix := redistest.Prefix(t)
+	api := fakeapi.Start(t)
+	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
+	var replicas [2]*running
+	var convs [2]*echoConv
+	for i := range replicas {
+		convs[i] = &echoConv{delay: time.Duration(i*3) * time.Millisecond}
+		replicas[i] = startBot(t, api, Options{Conversation: convs[i], Redis: c, KeyPrefix: prefix,
+			Mode: ModeWebhook, Webhook: wh, MaxConcurrency: 4})
+		waitReady(t, replicas[i].bot)
+	}
+	const n = 30
+	var want []string
+	for i := 1; i <= n; i++ {
+		u := fakeapi.TextUpdate(7, "de", fmt.Sprintf("m%02d", i))
+		u.ID = int64(5000 + i)
+		// Alternate between the replicas; every third update also reaches the other
+		// replica (a webhook redelivery).
+		if code := postUpdate(t, replicas[i%2].bot, "s3cret", u); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		if i%3 == 0 {
+			postUpdate(t, replicas[(i+1)%2].bot, "s3cret", u)
+		}
+		want = append(want, fmt.Sprintf("echo: m%02d", i))
+	}
+	if _, err := api.WaitChat("sendMessage", 7, n, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range replicas {
+		if err := r.stop(t); err != nil {
+			t.Error(err)
+		}
+	}
+	if got := texts(api, 7); !slices.Equal(got, want) {
+		t.Errorf("answers out of order or doubled:\n got %q\nwant %q", got, want)
+	}
+	if left := c.Exists(t.Context(), prefix+":inbox:c7").Val(); left != 0 {
+		t.Error("inbox not empty after the answers")
+	}
+}
+
+func TestPanicIsRecovered(t *testing.T) {
+	api := fakeapi.Start(t)
+	api.Push(fakeapi.TextUpdate(3, "", "Walsrode 0151 2345678"), fakeapi.TextUpdate(3, "", "Bomlitz"))
+	conv := &echoConv{panicOn: "Walsrode 0151 2345678"}
+	r := startBot(t, api, Options{Conversation: conv})
+	if _, err := api.WaitChat("sendMessage", 3, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	logs := r.logs.String()
+	if !strings.Contains(logs, "conversation panicked") {
+		t.Errorf("panic not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, "0151") || strings.Contains(logs, "Bomlitz") {
+		t.Errorf("message text in the log:\n%s", logs)
+	}
+	if got := texts(api, 3); !slices.Equal(got, []string{"echo: Bomlitz"}) {
+		t.Errorf("answers %q", got)
+	}
+}
+
+func TestUpdateKinds(t *testing.T) {
+	api := fakeapi.Start(t)
+	m := metrics.New()
+	api.Push(
+		fakeapi.EditedUpdate(4, "bearbeitet"),
+		fakeapi.LocationUpdate(4, 52.86, 9.59),
+		fakeapi.CallbackUpdate(4, 12, "v1:pick:3"),
+		fakeapi.InlineUpdate(4, "Dorfmark <b>"),
+		fakeapi.TextUpdate(-100, "", "/start"),
+	)
+	conv := &echoConv{}
+	r := startBot(t, api, Options{Conversation: conv, Metrics: m})
+	if _, err := api.Wait("answerInlineQuery", 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.WaitChat("sendMessage", -100, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	got := conv.handled()
+	if len(got) != 4 {
+		t.Fatalf("handled %d updates: %+v", len(got), got)
+	}
+	byKind := map[string]bool{}
+	for _, u := range got {
+		switch {
+		case u.Location != nil:
+			byKind["location"] = u.ChatID == 4 && u.Private && u.Location.Lat == 52.86 && u.Location.Lon == 9.59
+		case u.Callback != nil:
+			byKind["callback"] = u.ChatID == 4 && u.Callback.MessageID == 12 && u.Callback.Data == "v1:pick:3" && u.Callback.ID != ""
+		case u.Inline != nil:
+			byKind["inline"] = u.ChatID == 0 && u.User.ID == 4 && u.Inline.Query == "Dorfmark <b>"
+		default:
+			byKind["group"] = u.ChatID == -100 && !u.Private && u.Text == "/start"
+		}
+	}
+	for _, k := range []string{"location", "callback", "inline", "group"} {
+		if !byKind[k] {
+			t.Errorf("%s update mapped wrongly: %+v", k, got)
+		}
+	}
+	if n := counter(t, m, "sozialraumbot_updates_total", "ignored"); n != 1 {
+		t.Errorf("ignored updates counted: %v", n)
+	}
+	if q := api.Requests("answerInlineQuery")[0].Params["results"]; !strings.Contains(q, `Dorfmark \u0026lt;b\u0026gt;`) {
+		t.Errorf("inline text not escaped: %s", q)
+	}
+}
+
+func TestShutdownFinishesUpdatesInHand(t *testing.T) {
+	api := fakeapi.Start(t)
+	var ids []int64
+	for i := range 5 {
+		ids = append(ids, api.Push(fakeapi.TextUpdate(9, "", fmt.Sprint(i)))...)
+	}
+	conv := &echoConv{delay: 100 * time.Millisecond}
+	r := startBot(t, api, Options{Conversation: conv})
+	if _, err := api.WaitChat("sendMessage", 9, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(api, 9); !slices.Equal(got, []string{"echo: 0", "echo: 1", "echo: 2", "echo: 3", "echo: 4"}) {
+		t.Errorf("answers %q", got)
+	}
+	if got := api.Confirmed(); got != ids[4]+1 {
+		t.Errorf("confirmed offset %d, want %d", got, ids[4]+1)
+	}
+}

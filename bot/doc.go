@@ -1,0 +1,25 @@
+// Package bot is the Telegram side of Sozialraumbot: it receives updates (long
+// polling or webhook), maps them to handlers.Update, keeps each chat's updates in
+// order and answers each update_id once, and sends the conversation's replies
+// over the Bot API.
+//
+// The parts:
+//
+//   - Bot (New, Run): the runtime of "sozialraumbot serve". Polling confirms an
+//     update to Telegram only after it is safe (in the Redis inbox, or handled);
+//     the webhook handler checks the secret token in constant time and answers 200
+//     only for accepted updates. Shutdown finishes the updates in hand.
+//   - the dispatcher: per-chat FIFO order with a fixed pool of workers across
+//     chats. With Redis, updates pass through a durable per-chat inbox
+//     (<prefix>:inbox:<key>), are handled under a per-chat lock
+//     (<prefix>:lock:<key>, redisstore.Locker) and deduplicated by update_id
+//     (<prefix>:seen:<id>, redisstore.Dedup), so several replicas keep each chat's
+//     order. Without Redis, or while it is down, ordering is in-process and
+//     deduplication in memory; the bot keeps answering and recovers by itself.
+//   - Sender: a handlers.Replier over the Bot API (parse mode HTML, the bot's own
+//     reply_markup types), mapping errors to handlers.ErrBlocked,
+//     *handlers.RetryAfterError, handlers.ErrBadRequest and handlers.ErrTemporary,
+//     without retries; Retrier adds the conversation's retries.
+//
+// Nothing here logs message texts, phone numbers or the bot token.
+package bot

@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers"
+)
+
+const waitLong = 20 * time.Second
+
+// echoConv is a fake conversation: it records what it handles and answers
+// "echo: <text>" (escaped), acknowledges callbacks and answers inline queries.
+type echoConv struct {
+	delay   time.Duration
+	mu      sync.Mutex
+	seen    []handlers.Update
+	panicOn string
+}
+
+func (c *echoConv) Handle(ctx context.Context, r handlers.Replier, u handlers.Update) error {
+	if c.delay > 0 {
+		time.Sleep(c.delay)
+	}
+	c.mu.Lock()
+	c.seen = append(c.seen, u)
+	c.mu.Unlock()
+	if c.panicOn != "" && u.Text == c.panicOn {
+		panic("boom")
+	}
+	switch {
+	case u.Callback != nil:
+		return r.AnswerCallback(ctx, u.Callback.ID, "")
+	case u.Inline != nil:
+		return r.AnswerInline(ctx, u.Inline.ID, []handlers.InlineResult{{ID: "a", Title: "t", Text: html.EscapeString(u.Inline.Query)}})
+	case u.Location != nil:
+		return r.Send(ctx, u.ChatID, handlers.Message{Text: fmt.Sprintf("loc %.2f", u.Location.Lat)})
+	default:
+		return r.Send(ctx, u.ChatID, handlers.Message{Text: html.EscapeString("echo: " + u.Text)})
+	}
+}
+
+func (c *echoConv) handled() []handlers.Update {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]handlers.Update(nil), c.seen...)
+}
+
+// logBuffer is a concurrency-safe log sink.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// running is a Bot running in the background of a test.
+type running struct {
+	bot    *Bot
+	cancel context.CancelFunc
+	done   chan struct{} // closed when Run returned
+	err    error         // Run's result, set before done is closed
+	logs   *logBuffer
+}
+
+// stop shuts the bot down and returns Run's error.
+func (r *running) stop(t *testing.T) error {
+	t.Helper()
+	r.cancel()
+	select {
+	case <-r.done:
+		return r.err
+	case <-time.After(waitLong):
+		t.Fatal("Run did not return after cancel")
+		return nil
+	}
+}
+
+// startBot runs a bot against api; opts.Token, APIURL and Logger are filled in.
+func startBot(t *testing.T, api *fakeapi.Server, opts Options) *running {
+	t.Helper()
+	logs := &logBuffer{}
+	if opts.Token == "" {
+		opts.Token = testToken
+	}
+	opts.APIURL = api.URL()
+	opts.Logger = logs.logger()
+	if opts.PollTimeout == 0 {
+		opts.PollTimeout = 2 * time.Second
+	}
+	b, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{bot: b, cancel: cancel, done: make(chan struct{}), logs: logs}
+	go func() {
+		r.err = b.Run(ctx)
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(waitLong):
+		}
+		if strings.Contains(logs.String(), "SECRETtoken") {
+			t.Error("the token reached the log")
+		}
+	})
+	return r
+}
+
+// texts returns the texts of the successful sendMessage requests to a chat.
+func texts(api *fakeapi.Server, chatID int64) []string {
+	var out []string
+	for _, r := range api.Sent("sendMessage", chatID) {
+		out = append(out, r.Params["text"])
+	}
+	return out
+}
+
+// waitReady waits until the dispatcher of b runs (webhook handler accepts).
+func waitReady(t *testing.T, b *Bot) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for b.dispatcher() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("bot did not start")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

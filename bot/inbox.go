@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// inbox is the durable per-chat queue in Redis: a list per ordering key
+// (<prefix>:inbox:<key>) and a set of keys with queued updates
+// (<prefix>:inbox:pending). An update is pushed when it arrives (the webhook
+// answers 200 and the polling offset advances only after that), and popped only
+// after it was handled, under the chat's lock; so arrival order holds across
+// replicas and an update in hand survives a crash. Lists are short-lived: a
+// drained list no longer exists.
+type inbox struct {
+	c      redis.UniversalClient
+	prefix string
+}
+
+func (q *inbox) listKey(key string) string { return q.prefix + ":inbox:" + key }
+func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" }
+
+// push appends a raw update to the key's list.
+func (q *inbox) push(ctx context.Context, key string, raw []byte) error {
+	_, err := q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.RPush(ctx, q.listKey(key), raw)
+		p.SAdd(ctx, q.pendingKey(), key)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("inbox push: %w", err)
+	}
+	return nil
+}
+
+// peek returns the oldest update of the key, nil when the list is empty.
+func (q *inbox) peek(ctx context.Context, key string) ([]byte, error) {
+	b, err := q.c.LIndex(ctx, q.listKey(key), 0).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox peek: %w", err)
+	}
+	return b, nil
+}
+
+// pop removes the oldest update of the key (after it was handled).
+func (q *inbox) pop(ctx context.Context, key string) error {
+	if err := q.c.LPop(ctx, q.listKey(key)).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("inbox pop: %w", err)
+	}
+	return nil
+}
+
+var finishScript = redis.NewScript(`
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end
+return 0
+`)
+
+// finish removes the key from the pending set if its list is empty, atomically;
+// it reports whether it did (false: updates arrived meanwhile).
+func (q *inbox) finish(ctx context.Context, key string) (bool, error) {
+	n, err := finishScript.Run(ctx, q.c, []string{q.listKey(key), q.pendingKey()}, key).Int()
+	if err != nil {
+		return false, fmt.Errorf("inbox finish: %w", err)
+	}
+	return n == 1, nil
+}
+
+// pending lists the keys with queued updates.
+func (q *inbox) pending(ctx context.Context) ([]string, error) {
+	keys, err := q.c.SMembers(ctx, q.pendingKey()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("inbox pending: %w", err)
+	}
+	return keys, nil
+}

@@ -1,0 +1,117 @@
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
+)
+
+// Handler is the conversation Run drives (implemented by *handlers.Handler).
+type Handler interface {
+	Handle(ctx context.Context, r handlers.Replier, u handlers.Update) error
+}
+
+// Option configures Run.
+type Option func(*options)
+
+type options struct {
+	chatID int64
+	lang   string
+	prompt string
+}
+
+// WithChatID sets the chat (and user) id of the terminal user (default 1).
+func WithChatID(id int64) Option { return func(o *options) { o.chatID = id } }
+
+// WithLanguage sets the user's app language, e.g. "en" or "ar" (default "de").
+func WithLanguage(code string) Option { return func(o *options) { o.lang = code } }
+
+// WithPrompt sets the prompt printed before each input (default "> ").
+func WithPrompt(p string) Option { return func(o *options) { o.prompt = p } }
+
+// maxLine is the longest input line accepted (longer lines are cut there).
+const maxLine = 1 << 20
+
+// Run sends /start, then reads lines from in until EOF (or ctx ends) and prints
+// the bot's answers to out. A line that is a number presses that button; "loc LAT
+// LON" shares a location; "@ TEXT" is an inline query. A failed reply is printed
+// and the chat goes on.
+func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, opts ...Option) error {
+	o := options{chatID: 1, lang: "de", prompt: "> "}
+	for _, f := range opts {
+		f(&o)
+	}
+	r := NewReplier(out)
+	var updateID int64
+	handle := func(u handlers.Update) error {
+		updateID++
+		u.ID, u.ChatID, u.Private = updateID, o.chatID, true
+		u.User = handlers.User{ID: o.chatID, LanguageCode: o.lang}
+		if u.Inline != nil {
+			u.ChatID, u.Private = 0, false
+		}
+		if err := h.Handle(ctx, r, u); err != nil {
+			if _, werr := fmt.Fprintf(out, "  ! %v\n\n", err); werr != nil {
+				return werr
+			}
+		}
+		return nil
+	}
+	if err := handle(handlers.Update{Text: "/start"}); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(out, o.prompt); err != nil {
+			return err
+		}
+		if !sc.Scan() {
+			_, _ = io.WriteString(out, "\n")
+			return sc.Err()
+		}
+		line := strings.TrimRight(sc.Text(), "\r")
+		u, notice := parseLine(line, r)
+		r.forget()
+		if notice != "" {
+			if _, err := fmt.Fprintf(out, "  (%s)\n\n", notice); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := handle(u); err != nil {
+			return err
+		}
+	}
+}
+
+// parseLine turns an input line into an update, or a notice for the user.
+func parseLine(line string, r *Replier) (handlers.Update, string) {
+	trimmed := strings.TrimSpace(line)
+	if n, err := strconv.Atoi(trimmed); err == nil && len(trimmed) <= 3 {
+		if b, ok := r.press(n); ok {
+			return handlers.Update{Callback: &handlers.Callback{ID: "terminal", MessageID: 1, Data: b.Data}}, ""
+		}
+		// Not a button: a number like a postal code goes to the bot as text.
+	}
+	if f := strings.Fields(trimmed); len(f) == 3 && strings.EqualFold(f[0], "loc") {
+		lat, err1 := strconv.ParseFloat(strings.TrimSuffix(f[1], ","), 64)
+		lon, err2 := strconv.ParseFloat(f[2], 64)
+		if err1 != nil || err2 != nil {
+			return handlers.Update{}, "Standort bitte als: loc 52.86 9.59"
+		}
+		return handlers.Update{Location: &handlers.Location{Lat: lat, Lon: lon}}, ""
+	}
+	if q, ok := strings.CutPrefix(trimmed, "@"); ok && (q == "" || q[0] == ' ') {
+		return handlers.Update{Inline: &handlers.InlineQuery{ID: "terminal", Query: strings.TrimSpace(q)}}, ""
+	}
+	return handlers.Update{Text: line}, ""
+}

@@ -1,0 +1,148 @@
+package config
+
+import "time"
+
+// Bot modes: how updates arrive from Telegram.
+const (
+	ModePolling = "polling" // long polling with getUpdates; no public URL needed
+	ModeWebhook = "webhook" // Telegram POSTs updates to WebhookURL
+)
+
+// Log formats.
+const (
+	FormatJSON = "json" // one JSON object per line, for production
+	FormatText = "text" // key=value, for the terminal
+)
+
+// Config is the complete, validated configuration of one process.
+//
+// The struct tags are the contract: `env` names the environment variable, `yaml`
+// the key in the configuration file ("-": not settable in the file, e.g. secrets).
+type Config struct {
+	// File is the YAML file the configuration was read from ("" when none).
+	File string `env:"SOZIALRAUMBOT_CONFIG" yaml:"-"`
+
+	Telegram  Telegram  `yaml:"telegram"`
+	Redis     Redis     `yaml:"redis"`
+	Log       Log       `yaml:"log"`
+	Broadcast Broadcast `yaml:"broadcast"`
+
+	// OpsListen is the address of the health, readiness and metrics listener;
+	// "" (set as "off") disables it.
+	OpsListen string `env:"OPS_LISTEN" yaml:"ops_listen"`
+	// Operator names who runs the bot (the controller in the sense of the DSGVO),
+	// shown by /datenschutz. Required by serve.
+	Operator string `env:"OPERATOR" yaml:"operator"`
+	// Languages are the conversation languages offered (BCP 47 tags); "de" is the fallback.
+	Languages []string `env:"LANGUAGES" envSeparator:"," yaml:"languages"`
+	// DirectoryFile replaces the embedded directory data file when set.
+	DirectoryFile string `env:"DIRECTORY_FILE" yaml:"directory_file"`
+	// StateTTL is how long dialogue state is kept after a chat's last message.
+	StateTTL time.Duration `env:"STATE_TTL" yaml:"state_ttl"`
+	// MaxConcurrency bounds the updates handled at the same time by one process.
+	MaxConcurrency int `env:"MAX_CONCURRENCY" yaml:"max_concurrency"`
+	// Staff may send announcements; file only.
+	Staff []Staff `env:"-" yaml:"staff"`
+
+	sources map[string]string // env key (or "staff") -> Source*
+}
+
+// Source says where the effective value of a setting came from: SourceDefault,
+// SourceFile, SourceEnv or SourceFlag (for secrets read from a *_FILE variable,
+// e.g. "env (TELEGRAM_BOT_TOKEN_FILE)"). key is the environment variable name, or
+// "staff".
+func (c Config) Source(key string) string {
+	if s, ok := c.sources[key]; ok {
+		return s
+	}
+	return SourceDefault
+}
+
+// Telegram is how the bot talks to the Bot API.
+type Telegram struct {
+	// Token is the bot token from @BotFather (TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE).
+	Token Secret `env:"TELEGRAM_BOT_TOKEN" yaml:"-"`
+	// APIURL is the base URL of the Bot API (a self-hosted telegram-bot-api, or a fake in tests).
+	APIURL string `env:"TELEGRAM_API_URL" yaml:"api_url"`
+	// Mode is ModePolling or ModeWebhook.
+	Mode string `env:"BOT_MODE" yaml:"mode"`
+	// WebhookListen is the local address the webhook HTTP server listens on.
+	WebhookListen string `env:"WEBHOOK_LISTEN" yaml:"webhook_listen"`
+	// WebhookURL is the public https URL Telegram posts updates to (webhook mode).
+	WebhookURL string `env:"WEBHOOK_URL" yaml:"webhook_url"`
+	// WebhookSecret is sent back by Telegram in X-Telegram-Bot-Api-Secret-Token
+	// (WEBHOOK_SECRET or WEBHOOK_SECRET_FILE); required in webhook mode.
+	WebhookSecret Secret `env:"WEBHOOK_SECRET" yaml:"-"`
+}
+
+// Redis is where state, subscriptions, broadcasts and update dedup live.
+type Redis struct {
+	// URL is redis://[user:password@]host:port/db (rediss:// for TLS). With Sentinel
+	// or Cluster its user, password, database and TLS apply; its host is not used.
+	URL string `env:"REDIS_URL" yaml:"url"`
+	// Password overrides the URL's password (REDIS_PASSWORD or REDIS_PASSWORD_FILE).
+	Password Secret `env:"REDIS_PASSWORD" yaml:"-"`
+	// Prefix starts every key, so several bots can share one Redis.
+	Prefix string `env:"REDIS_PREFIX" yaml:"prefix"`
+	// SentinelAddrs are host:port of Redis Sentinels; needs SentinelMaster.
+	SentinelAddrs []string `env:"REDIS_SENTINEL_ADDRS" envSeparator:"," yaml:"sentinel_addrs"`
+	// SentinelMaster is the master name the Sentinels monitor.
+	SentinelMaster string `env:"REDIS_SENTINEL_MASTER" yaml:"sentinel_master"`
+	// ClusterAddrs are host:port of some Redis Cluster nodes (seeds).
+	ClusterAddrs []string `env:"REDIS_CLUSTER_ADDRS" envSeparator:"," yaml:"cluster_addrs"`
+}
+
+// Log configures log/slog.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `env:"LOG_LEVEL" yaml:"level"`
+	// Format is json or text; "" lets the subcommand choose (json for serve, text for chat).
+	Format string `env:"LOG_FORMAT" yaml:"format"`
+}
+
+// Broadcast paces announcement delivery.
+type Broadcast struct {
+	// Rate is messages per second over all chats and replicas (Telegram allows about 30).
+	Rate float64 `env:"BROADCAST_RATE" yaml:"rate"`
+	// PerChatInterval is the minimum time between two messages into one chat.
+	PerChatInterval time.Duration `env:"BROADCAST_PER_CHAT_INTERVAL" yaml:"per_chat_interval"`
+	// MaxAttempts is how often a message is tried on temporary errors.
+	MaxAttempts int `env:"BROADCAST_MAX_ATTEMPTS" yaml:"max_attempts"`
+}
+
+// Staff is one staff member in the YAML file:
+//
+//	staff:
+//	  - {user_id: 123456789, name: "Anna (Walsrode)", districts: [walsrode]}
+//	  - {user_id: 987654321, name: "Jugendamt", all: true}
+type Staff struct {
+	// UserID is the Telegram user id (not the @username, which can change).
+	UserID int64 `yaml:"user_id"`
+	// Name is for operators only (logs, `sozialraumbot config`).
+	Name string `yaml:"name"`
+	// All allows announcements to every district.
+	All bool `yaml:"all"`
+	// Districts are the district ids the member may announce to, when All is false.
+	Districts []string `yaml:"districts"`
+}
+
+// Defaults returns the built-in configuration before file, environment and flags.
+func Defaults() Config {
+	return Config{
+		Telegram: Telegram{
+			APIURL:        "https://api.telegram.org",
+			Mode:          ModePolling,
+			WebhookListen: ":8080",
+		},
+		Redis: Redis{
+			URL:    "redis://127.0.0.1:6379/0",
+			Prefix: "srb",
+		},
+		Log:            Log{Level: "info"},
+		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5},
+		OpsListen:      "127.0.0.1:9090",
+		Languages:      []string{"de", "en", "uk", "ar", "tr"},
+		StateTTL:       720 * time.Hour,
+		MaxConcurrency: 16,
+	}
+}

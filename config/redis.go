@@ -1,0 +1,59 @@
+package config
+
+import (
+	"context"
+	"net"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisOptions returns go-redis options for the configured topology: Sentinel
+// (REDIS_SENTINEL_ADDRS + REDIS_SENTINEL_MASTER), Cluster (REDIS_CLUSTER_ADDRS,
+// IsClusterMode set so even one seed address makes a cluster client) or the
+// single node of REDIS_URL. Username, password, database and TLS come from
+// REDIS_URL in every topology; REDIS_PASSWORD overrides the URL's password.
+// Pass the result to redis.NewUniversalClient. It must only be called on a
+// Config that Load accepted.
+func (c Config) RedisOptions() *redis.UniversalOptions {
+	o, err := redis.ParseURL(c.Redis.URL)
+	if err != nil { // Load rejects such a URL; keep the defaults rather than panic
+		o = &redis.Options{Addr: "127.0.0.1:6379"}
+	}
+	u := &redis.UniversalOptions{
+		Addrs:      []string{o.Addr},
+		DB:         o.DB,
+		Username:   o.Username,
+		Password:   o.Password,
+		TLSConfig:  o.TLSConfig,
+		ClientName: "sozialraumbot",
+		// A few more connections than handlers, for broadcast workers and dedup.
+		PoolSize: c.MaxConcurrency + 16,
+	}
+	if o.Network == "unix" { // unix:///run/redis.sock: UniversalOptions has no Network
+		u.Dialer = func(ctx context.Context, _, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", addr)
+		}
+	}
+	if c.Redis.Password.IsSet() {
+		u.Password = c.Redis.Password.Reveal()
+	}
+	switch {
+	case len(c.Redis.SentinelAddrs) > 0:
+		u.Addrs = append([]string(nil), c.Redis.SentinelAddrs...)
+		u.MasterName = c.Redis.SentinelMaster
+		// Sentinels usually share the data nodes' password.
+		u.SentinelPassword = u.Password
+	case len(c.Redis.ClusterAddrs) > 0:
+		u.Addrs = append([]string(nil), c.Redis.ClusterAddrs...)
+		u.IsClusterMode = true
+		u.DB = 0
+	}
+	return u
+}
+
+// NewRedisClient connects to the configured Redis (single node, Sentinel or
+// Cluster). The caller closes it.
+func (c Config) NewRedisClient() redis.UniversalClient {
+	return redis.NewUniversalClient(c.RedisOptions())
+}

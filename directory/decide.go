@@ -1,0 +1,263 @@
+package directory
+
+import (
+	"slices"
+	"strings"
+)
+
+// candidate is a place or outside town with the best hit that named it.
+type candidate struct {
+	place, outside int32
+	score          float64
+	method         Method
+	demoted        bool // named only as a point of reference ("bei Soltau")
+	first, last    int
+}
+
+// decide turns the hits of s into a Result.
+func (d *Directory) decide(q string, s *scratch) Result {
+	res := Result{Query: q, Status: StatusUnknown}
+	ix := d.idx
+	// Accept the best hits that do not overlap, preferring higher scores and
+	// longer stretches ("Buchholz in der Nordheide" over "Buchholz"). Hits on
+	// the same stretch with the same score are all kept: they tie.
+	hits := s.hits
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.suggestion != b.suggestion {
+			if a.suggestion {
+				return 1
+			}
+			return -1
+		}
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return (b.last - b.first) - (a.last - a.first)
+	})
+	accepted := hits[:0:0]
+	var suggestions []hit
+	for _, h := range hits {
+		if s.weak(h) {
+			continue
+		}
+		if h.suggestion {
+			suggestions = append(suggestions, h)
+			continue
+		}
+		ok := true
+		for _, a := range accepted {
+			if h.overlaps(a) && !(h.first == a.first && h.last == a.last && h.score == a.score) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			accepted = append(accepted, h)
+		}
+	}
+
+	// Turn hits into candidates, one per place or outside town.
+	var cands []candidate
+	addCand := func(c candidate) {
+		for i := range cands {
+			if cands[i].place == c.place && cands[i].outside == c.outside {
+				if c.score > cands[i].score {
+					cands[i] = c
+				}
+				return
+			}
+		}
+		cands = append(cands, c)
+	}
+	for _, h := range accepted {
+		demoted := s.demoted(h.first)
+		if h.key < 0 {
+			for _, p := range ix.postal[h.postal] {
+				addCand(candidate{place: p, outside: -1, score: h.score, method: h.method, demoted: demoted, first: h.first, last: h.last})
+			}
+			continue
+		}
+		for _, e := range ix.keys[h.key].entries {
+			addCand(candidate{place: e.place, outside: e.outside, score: h.score, method: h.method, demoted: demoted, first: h.first, last: h.last})
+		}
+	}
+	// A place named only as a reference point yields to another one.
+	if slices.ContainsFunc(cands, func(c candidate) bool { return !c.demoted }) {
+		for i := range cands {
+			if cands[i].demoted {
+				cands[i].score /= 2
+			}
+		}
+	}
+	bestLocal, bestOut := -1.0, -1.0
+	out := -1
+	for _, c := range cands {
+		if c.place >= 0 {
+			bestLocal = max(bestLocal, c.score)
+		} else if c.score > bestOut {
+			bestOut, out = c.score, int(c.outside)
+		}
+	}
+
+	switch {
+	case out >= 0 && (bestOut > bestLocal+scoreEpsilon || (bestOut >= bestLocal-scoreEpsilon && bestOut < scoreExact)):
+		// An outside town named at least as well as any local place (exactly
+		// the same folded name excepted: "Münster" is taken for Munster).
+		o := d.outside[out]
+		res.Status, res.Outside = StatusOutside, &o
+		return res
+	case bestLocal < 0:
+		res.Candidates = d.suggest(suggestions)
+		return res
+	}
+
+	local := cands[:0:0]
+	for _, c := range cands {
+		if c.place >= 0 {
+			local = append(local, c)
+		}
+	}
+	slices.SortStableFunc(local, func(a, b candidate) int {
+		if a.score > b.score {
+			return -1
+		}
+		if a.score < b.score {
+			return 1
+		}
+		return 0
+	})
+	top := 0
+	for top < len(local) && local[top].score >= bestLocal-scoreEpsilon {
+		top++
+	}
+	// Among equally good places, those whose municipality is also named win
+	// ("Marbostel bei Soltau", "Kleindorf, Nordstadt").
+	named := func(c candidate) bool {
+		m := d.places[c.place].Municipality
+		return slices.ContainsFunc(local, func(o candidate) bool {
+			return o.place != c.place && o.first != c.first && d.places[o.place].Name == m && IsMunicipality(d.places[o.place].Kind)
+		})
+	}
+	slices.SortStableFunc(local[:top], func(a, b candidate) int {
+		na, nb := named(a), named(b)
+		switch {
+		case na && !nb:
+			return -1
+		case nb && !na:
+			return 1
+		}
+		return 0
+	})
+	if named(local[0]) {
+		n := 1
+		for n < top && named(local[n]) {
+			n++
+		}
+		top = n
+	}
+	district := d.places[local[0].place].District
+	for _, c := range local[:top] {
+		if d.places[c.place].District != district {
+			res.Status = StatusAmbiguous
+			res.Candidates = d.candidates(local)
+			return res
+		}
+	}
+	chosen := local[0]
+	p := d.places[chosen.place]
+	res.Status = StatusMatch
+	res.District = p.District
+	res.Place = &p
+	res.Method = chosen.method
+	switch {
+	case chosen.method != MethodNormalised:
+	case s.leftover(accepted):
+		res.Method = MethodSentence
+	case isName(strings.TrimSpace(q), p):
+		res.Method = MethodExact
+	}
+	res.Candidates = d.candidates(local)
+	return res
+}
+
+// weak reports whether h is an everyday word that happens to name a village,
+// used as a word in a longer text ("I hope you can help").
+func (s *scratch) weak(h hit) bool {
+	if h.key < 0 || h.first != h.last || len(s.content) < 2 {
+		return false
+	}
+	ti := s.content[h.first]
+	if !commonWords[string(s.t.bytes(ti))] || s.t.list[ti].upper {
+		return false
+	}
+	return ti == 0 || !placePrepositions[string(s.t.bytes(ti-1))]
+}
+
+// demoted reports whether the word at content position c follows "bei",
+// "near", "in der Nähe von" and the like.
+func (s *scratch) demoted(c int) bool {
+	ti := s.content[c]
+	for back := 1; back <= 3 && ti-back >= 0; back++ {
+		w := string(s.t.bytes(ti - back))
+		if nearWords[w] {
+			return true
+		}
+		if !fillers[w] {
+			return false
+		}
+	}
+	return false
+}
+
+// leftover reports whether the text has words besides the accepted hits,
+// qualifiers and reference words: a place found inside a sentence.
+func (s *scratch) leftover(accepted []hit) bool {
+	for c := range s.content {
+		covered := false
+		for _, h := range accepted {
+			if c >= h.first && c <= h.last {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return true
+		}
+	}
+	return false
+}
+
+func isName(q string, p Place) bool {
+	return q == p.Name || slices.Contains(p.Aliases, q)
+}
+
+func (d *Directory) candidates(cs []candidate) []Candidate {
+	n := min(len(cs), maxCandidates)
+	out := make([]Candidate, 0, n)
+	for _, c := range cs[:n] {
+		p := d.places[c.place]
+		out = append(out, Candidate{Place: p, District: p.District, Score: c.score, Method: c.method})
+	}
+	return out
+}
+
+// suggest turns near misses into ranked suggestions, places only.
+func (d *Directory) suggest(hs []hit) []Candidate {
+	var out []Candidate
+	for _, h := range hs {
+		for _, e := range d.idx.keys[h.key].entries {
+			if e.place < 0 || len(out) == maxSuggestions {
+				continue
+			}
+			if slices.ContainsFunc(out, func(c Candidate) bool { return c.Place.ID == d.places[e.place].ID }) {
+				continue
+			}
+			p := d.places[e.place]
+			out = append(out, Candidate{Place: p, District: p.District, Score: h.score, Method: MethodTypo})
+		}
+	}
+	return out
+}

@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/handlers/i18n"
+)
+
+// DefaultStateTTL is how long dialogue state is kept when Config.StateTTL is zero.
+const DefaultStateTTL = 30 * 24 * time.Hour
+
+// Handler is the parents' conversation: it turns one Update into replies and
+// remembers what it needs in the Store. It is safe for concurrent use; updates of
+// one chat must be handled in order (the transport serialises them).
+type Handler struct {
+	cfg Config
+	cat *i18n.Catalogue
+}
+
+// New checks cfg, fills in defaults (Logger, Now, StateTTL) and loads the catalogues.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Directory == nil {
+		return nil, errors.New("handlers: Config.Directory is required")
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("handlers: Config.Store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.StateTTL <= 0 {
+		cfg.StateTTL = DefaultStateTTL
+	}
+	cat, err := i18n.New()
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	return &Handler{cfg: cfg, cat: cat}, nil
+}
+
+// turn is the handling of one update: the update, the chat's state and what
+// happened to it.
+type turn struct {
+	r       Replier
+	u       Update
+	st      State
+	stateOK bool // the state was loaded; false when the store is unavailable
+	deleted bool // /loeschen ran: save nothing
+}
+
+// Handle answers one update. It returns an error only when a reply could not be
+// sent (the transport decides about retries); store failures are logged and the
+// conversation degrades to answering without memory.
+func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
+	if u.Inline != nil {
+		return h.handleInline(ctx, r, u)
+	}
+	t := &turn{r: r, u: u}
+	st, err := h.cfg.Store.LoadState(ctx, u.ChatID)
+	if err != nil {
+		h.storeFailed(ctx, "load state", u.ChatID, err)
+	} else {
+		t.st, t.stateOK = st, true
+	}
+	before := cloneState(t.st)
+
+	err = h.dispatch(ctx, t)
+
+	if t.stateOK && !t.deleted && !isZeroState(t.st) {
+		if !reflect.DeepEqual(before, t.st) || h.cfg.Now().Sub(t.st.Updated) > time.Hour {
+			// Saving refreshes the TTL; an unchanged state is refreshed at most hourly.
+			t.st.Updated = h.cfg.Now().UTC()
+			if serr := h.cfg.Store.SaveState(ctx, u.ChatID, t.st); serr != nil {
+				h.storeFailed(ctx, "save state", u.ChatID, serr)
+			}
+		}
+	}
+	return err
+}
+
+// dispatch routes an update to the staff dialogue, a command, a button, a
+// location or the place resolver.
+func (h *Handler) dispatch(ctx context.Context, t *turn) error {
+	u := t.u
+	switch {
+	case u.Callback != nil:
+		return h.handleCallback(ctx, t)
+	case u.Location != nil:
+		return h.handleLocation(ctx, t)
+	}
+	if cmd, args, ok := parseCommand(u.Text); ok {
+		return h.handleCommand(ctx, t, cmd, args)
+	}
+	if isStaffStep(t.st.Step) {
+		handled, err := h.handleStaffStep(ctx, t.r, u, &t.st)
+		if handled || err != nil {
+			return err
+		}
+	}
+	return h.handlePlaceText(ctx, t, u.Text)
+}
+
+// text translates message id into lang with data (values already HTML-escaped).
+// It falls back to German, then to the id itself, and never panics.
+func (h *Handler) text(lang, id string, data map[string]any) (s string) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.cfg.Logger.Error("message template panicked", "lang", lang, "id", id, "panic", fmt.Sprint(p))
+			s = id
+		}
+	}()
+	s, err := h.cat.Text(lang, id, data)
+	if err != nil {
+		h.cfg.Logger.Error("message catalogue", "lang", lang, "id", id, "err", err)
+	}
+	return s
+}
+
+// langOf is the language to answer in: the chat's choice (/sprache), else the
+// user's app language when supported, else German.
+func (h *Handler) langOf(u Update, st *State) string {
+	if st != nil && st.Lang != "" {
+		return i18n.Match(st.Lang)
+	}
+	return i18n.Match(u.User.LanguageCode)
+}
+
+// lang is langOf for the turn.
+func (h *Handler) lang(t *turn) string { return h.langOf(t.u, &t.st) }
+
+// storeFailed logs a store error without any message text.
+func (h *Handler) storeFailed(ctx context.Context, op string, chatID int64, err error) {
+	h.cfg.Logger.WarnContext(ctx, "store failed; answering without memory",
+		"op", op, "chat_id", chatID, "unavailable", errors.Is(err, ErrStoreUnavailable), "err", err)
+}
+
+func isStaffStep(step string) bool {
+	return len(step) >= 5 && step[:5] == "staff"
+}
+
+func isZeroState(s State) bool {
+	return reflect.DeepEqual(s, State{}) ||
+		(s.Step == "" && s.District == "" && s.Place == "" && s.Lang == "" && len(s.Candidates) == 0 &&
+			s.Draft == nil && s.Nonce == "")
+}
+
+// cloneState copies the state deeply enough to compare it after handling.
+func cloneState(s State) State {
+	c := s
+	c.Candidates = append([]string(nil), s.Candidates...)
+	if len(s.Candidates) == 0 {
+		c.Candidates = s.Candidates
+	}
+	if s.Draft != nil {
+		d := *s.Draft
+		d.Districts = append([]string(nil), s.Draft.Districts...)
+		if len(s.Draft.Districts) == 0 {
+			d.Districts = s.Draft.Districts
+		}
+		c.Draft = &d
+	}
+	return c
+}

@@ -346,3 +346,13 @@ func (b *Bot) retryStartup(ctx context.Context, what string, call func(context.C
 		backoff = min(backoff*2, 30*time.Second)
 	}
 }
+
+// Username asks the Bot API for the bot's @username (without "@"), e.g. for
+// handlers.Config.BotUsername.
+func (b *Bot) Username(ctx context.Context) (string, error) {
+	me, err := b.api.GetMe(ctx)
+	if err != nil {
+		return "", classify(ctx, "getMe", b.opts.Token, err)
+	}
+	return me.Username, nil
+}

@@ -31,7 +31,9 @@ var ErrShuttingDown = errors.New("bot is shutting down")
 // a fixed number of workers. With Redis, updates go through the durable inbox,
 // are deduplicated by update_id and handled under a per-chat Redis lock, so
 // several replicas keep each chat's order; when Redis fails it falls back to
-// in-process ordering and memory-only deduplication, and recovers by itself.
+// in-process ordering and memory-only deduplication, and recovers by itself:
+// while Redis is known to be down, the hot path skips it and the sweeper
+// notices the recovery.
 type dispatcher struct {
 	conv    Conversation
 	replier handlers.Replier
@@ -136,7 +138,7 @@ func (d *dispatcher) submit(ctx context.Context, raw []byte, u *models.Update) (
 	if closing {
 		return nil, ErrShuttingDown
 	}
-	if d.inbox != nil {
+	if d.inbox != nil && d.redisUp.Load() {
 		err := d.inbox.push(ctx, m.key, raw)
 		if err == nil {
 			d.redisOK()
@@ -236,7 +238,7 @@ func (d *dispatcher) run(key string) {
 
 // runLocal handles an in-memory update, under the chat's Redis lock when Redis works.
 func (d *dispatcher) runLocal(key string, j *job) {
-	if d.locker != nil {
+	if d.locker != nil && d.redisUp.Load() {
 		ctx, cancel := context.WithTimeout(d.baseCtx, d.timeout)
 		lock, err := d.locker.Lock(ctx, key)
 		cancel()
@@ -317,7 +319,7 @@ func (d *dispatcher) handle(m mapped, locked bool) {
 		d.log.Debug("duplicate update", "update_id", id)
 		return
 	}
-	useRedis := d.dedup != nil && id != 0
+	useRedis := d.dedup != nil && id != 0 && (locked || d.redisUp.Load())
 	if useRedis {
 		claim, err := d.dedup.Begin(d.baseCtx, id)
 		switch {

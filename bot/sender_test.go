@@ -211,3 +211,21 @@ func counter(t *testing.T, m *metrics.Metrics, name, label string) float64 {
 	}
 	return 0
 }
+
+// counterSum adds up all series of a counter of m.
+func counterSum(t *testing.T, m *metrics.Metrics, name string) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, mt := range f.GetMetric() {
+				sum += mt.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
+}

@@ -1,11 +1,14 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -85,5 +88,47 @@ func TestWebhookHandler(t *testing.T) {
 	}
 	if strings.Contains(r.logs.String(), "Hodenhagen") {
 		t.Error("update text logged")
+	}
+}
+
+func TestWebhookListen(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	api := fakeapi.Start(t)
+	conv := &echoConv{}
+	wh := WebhookOptions{Listen: addr, PublicURL: "https://bot.example.org/tg/hook", SecretToken: "abc"}
+	r := startBot(t, api, Options{Conversation: conv, Mode: ModeWebhook, Webhook: wh})
+	if name, err := r.bot.Username(context.Background()); err != nil || name != "sozialraum_test_bot" {
+		t.Errorf("Username = %q, %v", name, err)
+	}
+	body := `{"update_id":3,"message":{"message_id":1,"date":1,"chat":{"id":12,"type":"private"},"text":"Visselhövede"}}`
+	deadline := time.Now().Add(waitLong)
+	for {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(body))
+		req.Header.Set(webhookSecretHeader, "abc")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook server not answering: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := api.WaitChat("sendMessage", 12, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Post("http://"+addr+"/tg/hook", "application/json", strings.NewReader(body)); err == nil {
+		t.Error("webhook server still listening after shutdown")
 	}
 }

@@ -32,8 +32,8 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal(err)
 		}
 		env := map[string]string{
-			"SOZIALRAUMBOT_CONFIG":    path,
-			"TELEGRAM_BOT_TOKEN":      "987654321:" + strings.Repeat("Zq", 18) + value,
+			"SOZIALRAUMBOT_CONFIG":   path,
+			"TELEGRAM_BOT_TOKEN":     "987654321:" + strings.Repeat("Zq", 18) + value,
 			keys[int(key)%len(keys)]: value,
 		}
 		cfg, err := Load(mapenv(env), nil)

@@ -222,9 +222,11 @@ func TestLoadErrors(t *testing.T) {
 		{"sentinel without master", with(nil, "REDIS_SENTINEL_ADDRS", "s1:26379"), nil, "REDIS_SENTINEL_MASTER", "required"},
 		{"master without sentinels", with(nil, "REDIS_SENTINEL_MASTER", "mymaster"), nil, "REDIS_SENTINEL_ADDRS", "required"},
 		{"sentinel addr", with(nil, "REDIS_SENTINEL_ADDRS", "s1", "REDIS_SENTINEL_MASTER", "m"), nil, "REDIS_SENTINEL_ADDRS", "host:port"},
-		{"cluster addr port", with(nil, "REDIS_CLUSTER_ADDRS", "c1:0"), nil, "REDIS_CLUSTER_ADDRS", "port"},
+		{"cluster addr port", with(nil, "REDIS_CLUSTER_ADDRS", "c1:0", "REDIS_PREFIX", "{srb}"), nil, "REDIS_CLUSTER_ADDRS", "port"},
+		{"cluster prefix without hash tag", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379"), nil, "REDIS_PREFIX", "hash tag"},
+		{"cluster prefix with empty hash tag", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_PREFIX", "{}srb"), nil, "REDIS_PREFIX", "hash tag"},
 		{"sentinel and cluster", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_SENTINEL_ADDRS", "s1:26379", "REDIS_SENTINEL_MASTER", "m"), nil, "REDIS_CLUSTER_ADDRS", "not both"},
-		{"cluster db", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_URL", "redis://x:6379/4"), nil, "REDIS_URL", "database 0"},
+		{"cluster db", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_PREFIX", "{srb}", "REDIS_URL", "redis://x:6379/4"), nil, "REDIS_URL", "database 0"},
 		{"ops listen", with(nil, "OPS_LISTEN", "localhost"), nil, "OPS_LISTEN", "listen address"},
 		{"log level", with(nil, "LOG_LEVEL", "verbose"), nil, "LOG_LEVEL", "debug, info, warn or error"},
 		{"log format", with(nil, "LOG_FORMAT", "xml"), nil, "LOG_FORMAT", "json or text"},
@@ -309,5 +311,21 @@ func TestAddFlagsBesideOwnFlags(t *testing.T) {
 	}
 	if !*own || cfg.OpsListen != "" || cfg.Redis.URL != "redis://h:1/0" {
 		t.Errorf("own %v, ops %q, redis %q", *own, cfg.OpsListen, cfg.Redis.URL)
+	}
+}
+
+// TestExampleFile keeps the documented example loadable and its districts real.
+func TestExampleFile(t *testing.T) {
+	cfg, err := Load(mapenv(map[string]string{"SOZIALRAUMBOT_CONFIG": "example.yaml"}), nil)
+	if err != nil {
+		t.Fatalf("example.yaml: %v", err)
+	}
+	if len(cfg.Staff) != 2 || cfg.Operator == "" || cfg.Source("OPERATOR") != SourceFile {
+		t.Errorf("example.yaml not read fully: %+v", cfg)
+	}
+	districts := []string{"schneverdingen-neuenkirchen", "munster-bispingen", "soltau-wietzendorf",
+		"bad-fallingbostel-osterheide", "walsrode", "ahlden-rethem-schwarmstedt"}
+	if err := cfg.CheckDistricts(districts); err != nil {
+		t.Error(err)
 	}
 }

@@ -38,7 +38,7 @@ func TestRedisOptions(t *testing.T) {
 					t.Errorf("%+v", o)
 				}
 			}},
-		{"cluster with one seed", map[string]string{"REDIS_CLUSTER_ADDRS": "c1:7000"}, "*redis.ClusterClient",
+		{"cluster with one seed", map[string]string{"REDIS_CLUSTER_ADDRS": "c1:7000", "REDIS_PREFIX": "heide:{srb}"}, "*redis.ClusterClient",
 			func(t *testing.T, o *redis.UniversalOptions) {
 				if !slices.Equal(o.Addrs, []string{"c1:7000"}) || !o.IsClusterMode || o.DB != 0 {
 					t.Errorf("%+v", o)

@@ -28,7 +28,8 @@ const (
 var (
 	tokenRE         = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$`)
 	webhookSecretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-	prefixRE        = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+	prefixRE        = regexp.MustCompile(`^[A-Za-z0-9_.:{}-]{1,64}$`)
+	hashTagRE       = regexp.MustCompile(`^[^{]*\{[^}]+\}`) // Redis Cluster: the first non-empty {...} picks the slot
 	slugRE          = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
@@ -109,7 +110,9 @@ func (c *Config) validateRedis(p *problems) {
 		p.wrap("REDIS_URL (redis.url)", "is not a redis://, rediss:// or unix:// URL", errors.New(redactURL(err.Error(), r.URL)))
 	}
 	if !prefixRE.MatchString(r.Prefix) {
-		p.add("REDIS_PREFIX (redis.prefix)", "is %q; use 1-64 characters of A-Z a-z 0-9 _ . : -", r.Prefix)
+		p.add("REDIS_PREFIX (redis.prefix)", "is %q; use 1-64 characters of A-Z a-z 0-9 _ . : - { }", r.Prefix)
+	} else if len(r.ClusterAddrs) > 0 && !hashTagRE.MatchString(r.Prefix) {
+		p.add("REDIS_PREFIX (redis.prefix)", "is %q; with Redis Cluster it needs a hash tag such as {srb}, so that all keys a script touches are in one slot", r.Prefix)
 	}
 	for _, a := range r.SentinelAddrs {
 		if err := checkHostPort(a); err != nil {

@@ -220,6 +220,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 		if fold(fp.Name, false) == "" && fp.Name != "" {
 			c.add(path+".name", entry, "name", fmt.Errorf("%w: name %q has no Latin letters", ErrBadValue, fp.Name))
 		}
+		d.strict = append(d.strict, fp.Strict)
 		d.places = append(d.places, Place{
 			ID:           id,
 			Name:         fp.Name,

@@ -22,12 +22,18 @@ func (d *Directory) decide(q string, s *scratch) Result {
 	// longer stretches ("Buchholz in der Nordheide" over "Buchholz"). Hits on
 	// the same stretch with the same score are all kept: they tie.
 	hits := s.hits
+	for i := range hits {
+		hits[i].covers = s.covers(hits[i])
+	}
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		if a.suggestion != b.suggestion {
 			if a.suggestion {
 				return 1
 			}
 			return -1
+		}
+		if a.covers != b.covers {
+			return b.covers - a.covers // "Buchholz in der Nordhiede" over "Buchholz"
 		}
 		if a.score != b.score {
 			if a.score > b.score {
@@ -37,10 +43,11 @@ func (d *Directory) decide(q string, s *scratch) Result {
 		}
 		return (b.last - b.first) - (a.last - a.first)
 	})
-	accepted := hits[:0:0]
-	var suggestions []hit
+	accepted := s.accepted[:0]
+	suggestions := s.suggestions[:0]
+	defer func() { s.accepted, s.suggestions = accepted[:0], suggestions[:0] }()
 	for _, h := range hits {
-		if s.weak(h) {
+		if s.weak(ix, h) {
 			continue
 		}
 		if h.suggestion {
@@ -60,7 +67,8 @@ func (d *Directory) decide(q string, s *scratch) Result {
 	}
 
 	// Turn hits into candidates, one per place or outside town.
-	var cands []candidate
+	cands := s.cands[:0]
+	defer func() { s.cands = cands[:0] }()
 	addCand := func(c candidate) {
 		for i := range cands {
 			if cands[i].place == c.place && cands[i].outside == c.outside {
@@ -81,7 +89,15 @@ func (d *Directory) decide(q string, s *scratch) Result {
 			continue
 		}
 		for _, e := range ix.keys[h.key].entries {
-			addCand(candidate{place: e.place, outside: e.outside, score: h.score, method: h.method, demoted: demoted, first: h.first, last: h.last})
+			score := h.score
+			if h.score < scoreExact {
+				kind := KindStadt // outside towns rank like municipalities
+				if e.place >= 0 {
+					kind = d.places[e.place].Kind
+				}
+				score += kindPrior(kind)
+			}
+			addCand(candidate{place: e.place, outside: e.outside, score: score, method: h.method, demoted: demoted, first: h.first, last: h.last})
 		}
 	}
 	// A place named only as a reference point yields to another one.
@@ -114,7 +130,8 @@ func (d *Directory) decide(q string, s *scratch) Result {
 		return res
 	}
 
-	local := cands[:0:0]
+	local := s.local[:0]
+	defer func() { s.local = local[:0] }()
 	for _, c := range cands {
 		if c.place >= 0 {
 			local = append(local, c)
@@ -167,33 +184,68 @@ func (d *Directory) decide(q string, s *scratch) Result {
 		}
 	}
 	chosen := local[0]
-	p := d.places[chosen.place]
+	res.Candidates = d.candidates(local)
+	p := &res.Candidates[0].Place
 	res.Status = StatusMatch
 	res.District = p.District
-	res.Place = &p
+	res.Place = p
 	res.Method = chosen.method
 	switch {
 	case chosen.method != MethodNormalised:
 	case s.leftover(accepted):
 		res.Method = MethodSentence
-	case isName(strings.TrimSpace(q), p):
+	case isName(strings.TrimSpace(q), *p):
 		res.Method = MethodExact
 	}
-	res.Candidates = d.candidates(local)
 	return res
 }
 
-// weak reports whether h is an everyday word that happens to name a village,
-// used as a word in a longer text ("I hope you can help").
-func (s *scratch) weak(h hit) bool {
-	if h.key < 0 || h.first != h.last || len(s.content) < 2 {
+// weak reports whether h names a strict key inside a longer text without the
+// signs of a place name. An everyday word ("hope", "Insel", "einem") counts
+// when capitalised, or right after "in", "aus", "from", ... unless it is a
+// filler itself ("in einem Dorf"). Any other strict name ("Kamerun",
+// "Langwedel") counts only without other content words around it.
+func (s *scratch) weak(ix *index, h hit) bool {
+	if h.key < 0 || !ix.keys[h.key].strict || len(s.content) < 2 {
 		return false
 	}
 	ti := s.content[h.first]
-	if !commonWords[string(s.t.bytes(ti))] || s.t.list[ti].upper {
-		return false
+	w := string(s.t.bytes(ti))
+	if h.first == h.last && commonWords[w] {
+		prep := ti > 0 && placePrepositions[string(s.t.bytes(ti-1))]
+		return !(s.t.list[ti].upper || prep && !fillers[w])
 	}
-	return ti == 0 || !placePrepositions[string(s.t.bytes(ti-1))]
+	for c, tj := range s.content {
+		if (c < h.first || c > h.last) && !fillers[string(s.t.bytes(tj))] {
+			return true
+		}
+	}
+	return false
+}
+
+// kindPrior slightly prefers, among equally close misspellings, the larger
+// kind of place: a municipality over an Ortsteil over a Wohnplatz ("Avlern" is
+// Alvern, not the hamlet Avern). Equally close places of the same kind in
+// different districts stay ambiguous.
+func kindPrior(kind string) float64 {
+	switch {
+	case IsMunicipality(kind):
+		return 0.004
+	case kind == KindOrtsteil:
+		return 0.002
+	}
+	return 0
+}
+
+// covers counts the words of h that are not fillers.
+func (s *scratch) covers(h hit) int {
+	n := 0
+	for c := h.first; c <= h.last; c++ {
+		if !fillers[string(s.t.bytes(s.content[c]))] {
+			n++
+		}
+	}
+	return n
 }
 
 // demoted reports whether the word at content position c follows "bei",

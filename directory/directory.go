@@ -14,6 +14,7 @@ type Directory struct {
 	programme  Programme
 	districts  []District
 	places     []Place
+	strict     []bool // per place: named only with care (see filePlace.Strict)
 	outside    []OutsidePlace
 	postal     []string // sorted postal codes of the county
 	idx        *index

@@ -47,6 +47,7 @@ type filePlace struct {
 	Aliases      []string `yaml:"aliases"`
 	Lat          *float64 `yaml:"lat"`
 	Lon          *float64 `yaml:"lon"`
+	Strict       bool     `yaml:"strict"` // an everyday word or a better-known place elsewhere
 	Source       string   `yaml:"source"`
 }
 

@@ -7,12 +7,22 @@ import "slices"
 // the word's budget).
 const maxDeletes = 2
 
+// filterBits sizes the bit set in front of the deletion map (2^17 bits, 16 KiB).
+const filterBits = 17
+
+// mayHave reports whether a deletion with hash h may be in ix.dels.
+func (ix *index) mayHave(h uint64) bool {
+	f := h >> (64 - filterBits)
+	return ix.filter[f/64]&(1<<(f%64)) != 0
+}
+
 // key is one searchable spelling: a place's or outside town's name or alias,
 // folded and without qualifiers ("Bad Fallingbostel" -> "fallingbostel").
 type key struct {
 	s       string
 	words   int     // tokens it was made of
-	entries []entry // what it names; several for "Marbostel" or "Münster"
+	entries []entry // what it names; several for "Marbostel"
+	strict  bool    // an everyday word or a strict place: inside a sentence only with care
 }
 
 // entry is what a key names: a place of the county or an outside town.
@@ -26,7 +36,9 @@ type index struct {
 	byID     map[string]int
 	keys     []key
 	exact    map[string]int32   // folded key -> index into keys
-	dels     map[string][]int32 // every string within maxDeletes deletions of a key -> keys
+	dels     map[uint64][]int32 // polyHash of every string within maxDeletes deletions of a key -> keys
+	pow      []uint64           // powers of hashBase
+	filter   []uint64           // bit set over the top filterBits bits of the dels hashes: most lookups miss
 	phon     map[string][]int32 // Kölner Phonetik code -> keys
 	postal   map[string][]int32 // postal code -> candidate places (see postalCandidates)
 	maxWords int                // most tokens of any key
@@ -36,7 +48,9 @@ func newIndex(d *Directory) *index {
 	ix := &index{
 		byID:   make(map[string]int, len(d.places)),
 		exact:  map[string]int32{},
-		dels:   map[string][]int32{},
+		dels:   map[uint64][]int32{},
+		pow:    hashPowers(maxTokenLen),
+		filter: make([]uint64, 1<<filterBits/64),
 		phon:   map[string][]int32{},
 		postal: map[string][]int32{},
 	}
@@ -51,6 +65,7 @@ func newIndex(d *Directory) *index {
 			ix.add(name, entry{place: -1, outside: int32(i)})
 		}
 	}
+	ix.settle(d.strict)
 	for k := range ix.keys {
 		ix.addNeighbourhood(int32(k))
 	}
@@ -75,9 +90,7 @@ func keyOf(name string, plain bool) (string, int) {
 	return string(b), n
 }
 
-// add indexes a name in both folded forms. Places must be added before outside
-// towns: a spelling that names a place of the county is never taken for an
-// outside town ("Münster" is an alias of Munster).
+// add indexes a name in both folded forms.
 func (ix *index) add(name string, e entry) {
 	for _, plain := range []bool{false, true} {
 		s, words := keyOf(name, plain)
@@ -90,11 +103,9 @@ func (ix *index) addKey(s string, words int, e entry) {
 		return
 	}
 	if k, ok := ix.exact[s]; ok {
-		es := ix.keys[k].entries
-		if slices.Contains(es, e) || e.outside >= 0 && slices.ContainsFunc(es, func(x entry) bool { return x.place >= 0 }) {
-			return
+		if !slices.Contains(ix.keys[k].entries, e) {
+			ix.keys[k].entries = append(ix.keys[k].entries, e)
 		}
-		ix.keys[k].entries = append(es, e)
 		return
 	}
 	ix.exact[s] = int32(len(ix.keys))
@@ -102,22 +113,50 @@ func (ix *index) addKey(s string, words int, e entry) {
 	ix.maxWords = max(ix.maxWords, words)
 }
 
+// settle decides keys that name both places of the county and outside towns:
+// the places win ("Münster" is an alias of Munster), unless all of them are
+// strict ("Langwedel" is a hamlet of Schneverdingen and a better-known
+// municipality near Verden). It also marks keys that need care in sentences.
+func (ix *index) settle(strict []bool) {
+	for k := range ix.keys {
+		es := ix.keys[k].entries
+		local, out, allStrict := 0, 0, true
+		for _, e := range es {
+			if e.place >= 0 {
+				local++
+				allStrict = allStrict && strict[e.place]
+			} else {
+				out++
+			}
+		}
+		ix.keys[k].strict = local > 0 && allStrict || commonWords[ix.keys[k].s]
+		if local == 0 || out == 0 {
+			continue
+		}
+		keepLocal := !allStrict
+		ix.keys[k].entries = slices.DeleteFunc(es, func(e entry) bool { return (e.place >= 0) != keepLocal })
+	}
+}
+
 func (ix *index) addNeighbourhood(k int32) {
 	s := []byte(ix.keys[k].s)
 	if len(s) < minTypoLen {
 		return
 	}
-	addTo := func(m map[string][]int32, v string) {
-		if l := m[v]; len(l) == 0 || l[len(l)-1] != k {
-			m[v] = append(l, k)
-		}
-	}
 	forDeletes(s, maxDeletes, func(v []byte) bool {
-		addTo(ix.dels, string(v))
+		h := polyHash(v)
+		if l := ix.dels[h]; len(l) == 0 || l[len(l)-1] != k {
+			ix.dels[h] = append(l, k)
+		}
+		f := h >> (64 - filterBits)
+		ix.filter[f/64] |= 1 << (f % 64)
 		return true
 	})
 	if len(s) >= minPhoneticLen {
-		addTo(ix.phon, string(colognePhonetic(nil, s)))
+		ph := string(colognePhonetic(nil, s))
+		if l := ix.phon[ph]; len(l) == 0 || l[len(l)-1] != k {
+			ix.phon[ph] = append(l, k)
+		}
 	}
 }
 
@@ -156,7 +195,25 @@ func forDeletes(s []byte, depth int, fn func([]byte) bool) {
 // postalCandidates maps each postal code to the places a bare code stands for:
 // per municipality its own entry, or the one part of it that alone has the code
 // (29664 stands for Walsrode, and for Ostenholz rather than all of Osterheide).
-func postalCandidates(places []Place) map[string][]int32 {
+// Wohnplätze (hamlets) count only for codes no larger place has: the hamlet
+// Krelinger Bruch of Walsrode lies in the area of 29693, but 29693 is the code
+// of the Samtgemeinde Ahlden.
+func postalCandidates(all []Place) map[string][]int32 {
+	places := make([]Place, len(all))
+	covered := map[string]bool{}
+	for _, p := range all {
+		if p.Kind != KindWohnplatz {
+			for _, pc := range p.PostalCodes {
+				covered[pc] = true
+			}
+		}
+	}
+	for i, p := range all {
+		places[i] = p
+		if p.Kind == KindWohnplatz {
+			places[i].PostalCodes = slices.DeleteFunc(slices.Clone(p.PostalCodes), func(pc string) bool { return covered[pc] })
+		}
+	}
 	type group struct {
 		muni  int32
 		parts []int32 // non-municipal places with the code

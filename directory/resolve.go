@@ -9,6 +9,7 @@ const (
 	minTypoLen      = 4  // shorter words and names must be written correctly
 	minPhoneticLen  = 5  // shorter words have too few sounds to compare
 	maxTypoTokens   = 16 // words of a long text searched with typos
+	maxLongNameText = 5  // longest text (in words) searched for misspelled names of three or more words
 	maxCandidates   = 10 // candidates in a Result
 	maxSuggestions  = 5  // suggestions for an unknown text
 	scoreExact      = 1.0
@@ -17,6 +18,8 @@ const (
 	scorePhonetic   = 0.8  // the same, for a sound-alike one typo beyond the budget
 	scoreSuggestion = 0.5  // the same, beyond the typo budget
 	scoreEpsilon    = 1e-9
+	// firstLetterPenalty is taken from typo scores when the first letter differs.
+	firstLetterPenalty = 0.02
 )
 
 // budget is the number of typos tolerated in a name of n folded bytes.
@@ -41,6 +44,7 @@ type hit struct {
 	method      Method
 	score       float64
 	suggestion  bool // beyond the typo budget: only for suggestions
+	covers      int  // words covered that are not fillers (set by decide)
 }
 
 func (h hit) overlaps(o hit) bool { return h.first <= o.last && o.first <= h.last }
@@ -55,6 +59,9 @@ type scratch struct {
 	seen    []int32
 	phon    []byte
 	exact   []bool // per content word: it is a name as written
+
+	accepted, suggestions []hit // for decide
+	cands, local          []candidate
 }
 
 // Resolve turns a parent's free text into a district: a place name (also
@@ -133,67 +140,110 @@ func (s *scratch) collect(ix *index, t *tokens) {
 			}
 		}
 	}
-	// Typos and sound-alikes in single words and pairs of words.
+	// Typos and sound-alikes in single words, and in names of several words
+	// (which start and end with a word that is not a filler).
 	for c := 0; c < len(content) && c < maxTypoTokens; c++ {
 		ti := content[c]
 		w := t.bytes(ti)
-		if t.list[ti].digits || s.exact[c] {
+		if t.list[ti].digits || fillers[string(w)] {
 			continue
 		}
-		filler := fillers[string(w)]
-		if !filler && len(w) >= minTypoLen {
+		if !s.exact[c] && len(w) >= minTypoLen {
 			if !s.typo(ix, w, c, c) && len(w) >= minPhoneticLen {
 				s.phonetic(ix, w, c)
 			}
 		}
-		if c+1 < len(content) {
-			tj := content[c+1]
+		// Pairs anywhere ("Klien Häuslingen"); three and more words
+		// ("Buchholz in der Nordhiede") in short texts only.
+		longest := 2
+		if len(content) <= maxLongNameText {
+			longest = ix.maxWords
+		}
+		s.join = append(s.join[:0], w...)
+		for k := 2; k <= longest && c+k <= len(content); k++ {
+			tj := content[c+k-1]
 			v := t.bytes(tj)
-			if t.list[tj].digits || filler || fillers[string(v)] || s.exact[c+1] {
-				continue
+			if t.list[tj].digits {
+				break
 			}
-			s.join = append(append(s.join[:0], w...), v...)
-			if len(s.join) <= maxTokenLen {
-				s.typo(ix, s.join, c, c+1)
+			s.join = append(s.join, v...)
+			if len(s.join) > maxTokenLen {
+				break
+			}
+			if !fillers[string(v)] {
+				s.typo(ix, s.join, c, c+k-1)
 			}
 		}
 	}
 }
 
-// typoScore rates a match with dist edits between a word of n bytes and a name of m.
-func typoScore(top float64, dist, n, m int) float64 {
-	return top * (1 - float64(dist)/float64(max(n, m)))
+// typoScore rates a match with dist edits between word w and name k. People
+// rarely get the first letter wrong, so a different first letter costs a
+// little ("Ahlde" is Ahlden rather than Vahlde).
+func typoScore(top float64, dist int, w []byte, k string) float64 {
+	score := top * (1 - float64(dist)/float64(max(len(w), len(k))))
+	if len(w) > 0 && len(k) > 0 && w[0] != k[0] {
+		score -= firstLetterPenalty
+	}
+	return score
 }
 
-// typo records the keys within maxDeletes edits of w; it reports whether one
-// lies within its typo budget.
+// typo records the keys within maxDeletes edits of w (found through the
+// deletion neighbourhoods of w and of the keys); it reports whether one lies
+// within its typo budget.
 func (s *scratch) typo(ix *index, w []byte, first, last int) bool {
-	found := false
 	s.seen = s.seen[:0]
-	forDeletes(w, maxDeletes, func(v []byte) bool {
-		for _, k := range ix.dels[string(v)] {
-			if slices.Contains(s.seen, k) {
-				continue
-			}
-			s.seen = append(s.seen, k)
-			ks := ix.keys[k].s
-			dist := distanceString(w, ks, maxDeletes)
-			if dist > maxDeletes {
-				continue
-			}
-			h := hit{first: first, last: last, key: k, dist: dist, method: MethodTypo}
-			if dist == 0 {
-				h.method, h.score = MethodNormalised, scoreExact
-			} else if dist <= budget(len(ks)) && len(w) >= minTypoLen {
-				h.score = typoScore(scoreTypo, dist, len(w), len(ks))
-			} else {
-				h.suggestion, h.score = true, typoScore(scoreSuggestion, dist, len(w), len(ks))
-			}
-			found = found || !h.suggestion
-			s.hits = append(s.hits, h)
+	if len(w) > maxTokenLen {
+		w = w[:maxTokenLen]
+	}
+	n := len(w)
+	found := s.lookupDeletion(ix, w, polyHash(w), first, last)
+	var ph prefixHashes
+	ph.init(w, ix.pow)
+	for i := 0; i < n; i++ {
+		if i > 0 && w[i] == w[i-1] {
+			continue // deleting either of two equal neighbours gives the same string
 		}
-		return true
-	})
+		found = s.lookupDeletion(ix, w, ph.without1(n, i), first, last) || found
+		for j := i + 1; j < n; j++ {
+			if j-1 > i && w[j] == w[j-1] {
+				continue
+			}
+			found = s.lookupDeletion(ix, w, ph.without2(n, i, j), first, last) || found
+		}
+	}
+	return found
+}
+
+// lookupDeletion checks the keys whose deletion neighbourhood holds the
+// string with hash h, a deletion of w.
+func (s *scratch) lookupDeletion(ix *index, w []byte, h uint64, first, last int) bool {
+	if !ix.mayHave(h) {
+		return false
+	}
+	found := false
+	for _, k := range ix.dels[h] {
+		if slices.Contains(s.seen, k) {
+			continue
+		}
+		s.seen = append(s.seen, k)
+		ks := ix.keys[k].s
+		dist := distanceString(w, ks, maxDeletes)
+		if dist > maxDeletes {
+			continue
+		}
+		h := hit{first: first, last: last, key: k, dist: dist, method: MethodTypo}
+		switch {
+		case dist == 0:
+			h.method, h.score = MethodNormalised, scoreExact
+		case dist <= budget(len(ks)) && len(w) >= minTypoLen:
+			h.score = typoScore(scoreTypo, dist, w, ks)
+		default:
+			h.suggestion, h.score = true, typoScore(scoreSuggestion, dist, w, ks)
+		}
+		found = found || !h.suggestion
+		s.hits = append(s.hits, h)
+	}
 	return found
 }
 
@@ -204,7 +254,7 @@ func (s *scratch) phonetic(ix *index, w []byte, c int) {
 		ks := ix.keys[k].s
 		lim := budget(len(ks)) + 1
 		if dist := distanceString(w, ks, lim); dist <= lim {
-			s.hits = append(s.hits, hit{first: c, last: c, key: k, dist: dist, method: MethodPhonetic, score: typoScore(scorePhonetic, dist, len(w), len(ks))})
+			s.hits = append(s.hits, hit{first: c, last: c, key: k, dist: dist, method: MethodPhonetic, score: typoScore(scorePhonetic, dist, w, ks)})
 		}
 	}
 }

@@ -17,10 +17,11 @@ var nearWords = setOf("bei", "near", "nahe", "nähe", "nah", "näher", "close", 
 // commonWords are names of villages that are also everyday words ("I hope",
 // "Insel", "mir grauen"): inside a longer text they name the village only when
 // capitalised or after "in", "aus", "from" and the like.
-var commonWords = setOf("hope", "insel", "grauen", "trauen", "eilte", "sprengel", "bosse", "heber", "borg", "brock")
+var commonWords = setOf("hope", "insel", "grauen", "trauen", "eilte", "sprengel", "bosse", "heber", "borg", "brock",
+	"einem", "beck", "bult", "texas", "westen", "welle", "otter", "husum")
 
 // placePrepositions introduce a place.
-var placePrepositions = setOf("in", "aus", "from", "near", "bei", "nach", "at", "von", "im", "nahe", "nähe", "to")
+var placePrepositions = setOf("in", "aus", "from", "near", "bei", "nach", "at", "von", "im", "nahe", "nähe", "to", "wohnort", "ort", "wohnhaft")
 
 // fillers are common German and English words of the messages parents write.
 // They never match a place by typo or sound (only when written exactly as a

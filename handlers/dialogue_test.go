@@ -180,10 +180,12 @@ func TestAwkwardTexts(t *testing.T) {
 func TestLocation(t *testing.T) {
 	c := newChat(t)
 	outs := c.locate(52.8617, 9.5936) // Walsrode town centre
-	got := texts(outs)
-	if !strings.Contains(got, "keinem Ort zuordnen") { // not before the directory has coordinates
-		mustContain(t, got, "Ihr Standort liegt bei", "Stephansstift")
+	mustContain(t, texts(outs), "Ihr Standort liegt bei <b>Walsrode</b>", "Stephansstift")
+	if st, _ := c.store.LoadState(context.Background(), c.id); st.District != "walsrode" {
+		t.Errorf("location not remembered: %+v", st)
 	}
+	outs = c.locate(52.6250, 10.0810) // Celle
+	mustContain(t, texts(outs), "außerhalb des Heidekreises", "Celle", "Jugendamt")
 	outs = c.locate(48.137, 11.575) // München
 	mustContain(t, texts(outs), "außerhalb des Heidekreises")
 	outs = c.locate(999, 0)
@@ -313,7 +315,7 @@ func TestStaleAndForgedCallbacks(t *testing.T) {
 	tests := []string{
 		"", "garbage", "v2|p|abcdef|walsrode", "v1|p|abcdef|no-such-place", "v1|c|no-such-district",
 		"v1|c|walsrode|extra", "v1|l|fr", "v1|x|wrongnonce", "v1|zz", "v1|p|<b>|walsrode",
-		strings.Repeat("v1|c|", 20), "v1|c|walsrode\x00", "v1|s|staff-thing",
+		strings.Repeat("v1|c|", 20), "v1|c|walsrode\x00",
 	}
 	for _, data := range tests {
 		t.Run(data, func(t *testing.T) {
@@ -328,8 +330,13 @@ func TestStaleAndForgedCallbacks(t *testing.T) {
 			mustContain(t, outs[1].Msg.Text, "nicht mehr gültig", "Ort")
 		})
 	}
-	// A choice of an older question, replaced by a newer one, is stale.
+	// Staff buttons go to the staff dialogue, which answers the press itself.
 	c := newChat(t)
+	if outs := c.press("v1|s|x|forged"); len(outs) == 0 || outs[0].Kind != "callback" {
+		t.Errorf("a forged staff button was not answered: %s", kinds(outs))
+	}
+	// A choice of an older question, replaced by a newer one, is stale.
+	c = newChat(t)
 	first := buttons(c.say("29664"))[0]
 	c.say("29664") // asks again with a new nonce
 	outs := c.press(first.Data)

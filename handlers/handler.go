@@ -74,9 +74,12 @@ func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
 
 	err = h.dispatch(ctx, t)
 
-	if t.stateOK && !t.deleted && !isZeroState(t.st) {
-		if !reflect.DeepEqual(before, t.st) || h.cfg.Now().Sub(t.st.Updated) > time.Hour {
-			// Saving refreshes the TTL; an unchanged state is refreshed at most hourly.
+	if t.stateOK && !t.deleted {
+		changed := !reflect.DeepEqual(before, t.st)
+		// Saving refreshes the TTL: a changed state is saved (also when it became
+		// empty, so that the old one is not read again), an unchanged one at most
+		// hourly, and a chat with nothing to remember not at all.
+		if changed || (!isZeroState(t.st) && h.cfg.Now().Sub(t.st.Updated) > time.Hour) {
 			t.st.Updated = h.cfg.Now().UTC()
 			if serr := h.cfg.Store.SaveState(ctx, u.ChatID, t.st); serr != nil {
 				h.storeFailed(ctx, "save state", u.ChatID, serr)

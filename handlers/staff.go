@@ -104,7 +104,7 @@ func (h *Handler) handleStaffCommand(ctx context.Context, r Replier, u Update, s
 	if !ok {
 		if (cmd == "abbrechen" || cmd == "cancel") && isStaffStep(st.Step) {
 			s := &staffTurn{r: r, u: u, st: st, lang: h.langOf(u, st)}
-			clearDraft(st)
+			clearDraft(st, s.lang)
 			return true, h.staffSay(ctx, s, "staff_discarded", nil)
 		}
 		return false, nil
@@ -123,7 +123,7 @@ func (h *Handler) handleStaffStep(ctx context.Context, r Replier, u Update, st *
 	}
 	s, ok, err := h.staffAuth(ctx, r, u, st, st.Step)
 	if !ok || err != nil {
-		clearDraft(st)
+		clearDraft(st, s.lang)
 		return true, err
 	}
 	switch st.Step {
@@ -136,7 +136,7 @@ func (h *Handler) handleStaffStep(ctx context.Context, r Replier, u Update, st *
 		st.Step = stepStaffText
 		return true, h.staffText(ctx, s, u.Text)
 	}
-	clearDraft(st)
+	clearDraft(st, s.lang)
 	return false, nil
 }
 
@@ -164,7 +164,7 @@ func (h *Handler) handleStaffCallback(ctx context.Context, r Replier, u Update, 
 		if st.Nonce != f[1] || !isStaffStep(st.Step) {
 			return true, h.staffStale(ctx, s)
 		}
-		clearDraft(st)
+		clearDraft(st, s.lang)
 		if err := r.AnswerCallback(ctx, u.Callback.ID, ""); err != nil {
 			return true, err
 		}
@@ -218,8 +218,15 @@ func (h *Handler) staffStale(ctx context.Context, s *staffTurn) error {
 }
 
 // clearDraft ends the staff dialogue.
-func clearDraft(st *State) {
+//
+// Workaround: Handle does not save a state that became all empty, so the old
+// step would survive in the store. Pinning the language (the one the chat is
+// answered in anyway) keeps the state non-empty so that the cleared step is saved.
+func clearDraft(st *State, lang string) {
 	st.Step, st.Draft, st.Nonce = "", nil, ""
+	if st.District == "" && st.Place == "" && st.Lang == "" && len(st.Candidates) == 0 {
+		st.Lang = lang
+	}
 }
 
 // newStaffNonce returns 8 random hex characters.

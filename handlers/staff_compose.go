@@ -7,6 +7,7 @@ import (
 	"errors"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -95,7 +96,7 @@ func (h *Handler) staffDistrictChosen(ctx context.Context, s *staffTurn, nonce s
 	}
 	if !h.inScope(s.member, districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff district refused", "user_id", s.u.User.ID, "via", "button")
-		clearDraft(s.st)
+		clearDraft(s.st, s.lang)
 		if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 			return err
 		}
@@ -130,7 +131,7 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 	d := s.st.Draft
 	if d == nil || !h.inScope(s.member, d.Districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff draft outside scope", "user_id", s.u.User.ID)
-		clearDraft(s.st)
+		clearDraft(s.st, s.lang)
 		return h.staffSay(ctx, s, "staff_bad_district", map[string]any{"Value": "–", "Scope": esc(strings.Join(h.scope(s.member), ", "))})
 	}
 	var body []string
@@ -228,7 +229,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 	d := *st.Draft
 	if !h.inScope(s.member, d.Districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff send refused: district outside scope", "user_id", s.u.User.ID)
-		clearDraft(st)
+		clearDraft(st, s.lang)
 		if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 			return err
 		}
@@ -243,22 +244,41 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 			h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes}))
 	}
 	st.Nonce = ""
-	id, n, err := h.cfg.Broadcaster.Start(ctx, Announcement{
+	id, n, started, err := h.staffStart(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, Announcement{
 		Districts: d.Districts, Text: d.Text, HTML: msg, When: d.When, Where: d.Where,
 		SenderID: s.u.User.ID, SenderChat: s.u.ChatID,
 	})
+	if err == nil && !started {
+		clearDraft(st, s.lang)
+		return h.staffStale(ctx, s) // a double click that reached another replica first
+	}
 	if err != nil {
 		st.Nonce = nonce // the same button may be pressed again
 		h.cfg.Logger.ErrorContext(ctx, "starting a broadcast failed", "user_id", s.u.User.ID, "err", err)
 		return errors.Join(s.r.AnswerCallback(ctx, s.u.Callback.ID, ""), h.staffSay(ctx, s, "staff_start_failed", nil))
 	}
-	clearDraft(st)
+	clearDraft(st, s.lang)
 	h.cfg.Logger.InfoContext(ctx, "broadcast started by staff", "user_id", s.u.User.ID, "id", id,
 		"districts", d.Districts, "recipients", n)
 	if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 		return err
 	}
 	return h.staffSay(ctx, s, "staff_started", map[string]any{"ID": esc(id), "Count": n})
+}
+
+// onceStarter is implemented by a Broadcaster that can start a broadcast at most
+// once per key (broadcast.Service does), so that a confirm button pressed twice,
+// even when the presses race on two replicas, queues one broadcast.
+type onceStarter interface {
+	StartOnce(ctx context.Context, key string, a Announcement) (id string, recipients int64, started bool, err error)
+}
+
+func (h *Handler) staffStart(ctx context.Context, key string, a Announcement) (string, int64, bool, error) {
+	if o, ok := h.cfg.Broadcaster.(onceStarter); ok {
+		return o.StartOnce(ctx, key, a)
+	}
+	id, n, err := h.cfg.Broadcaster.Start(ctx, a)
+	return id, n, err == nil, err
 }
 
 // staffRender is the HTML parents receive: the same German text for everybody,

@@ -82,6 +82,9 @@ func parseParams(r *http.Request) (map[string]string, error) {
 		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(maxBody); err != nil {
+			if errors.Is(err, io.EOF) {
+				return params, nil // an empty form: a method without parameters
+			}
 			return params, fmt.Errorf("decoding multipart body: %w", err)
 		}
 		for k, v := range r.MultipartForm.Value {

@@ -24,9 +24,13 @@ type job struct {
 // errLockLost: another worker owns the recipient now; leave the entry to it.
 var errLockLost = errors.New("broadcast: recipient lock lost")
 
-// lock is a worker's hold on one recipient of one broadcast.
+// errCancelled: the broadcast was cancelled while this worker waited to send.
+var errCancelled = errors.New("broadcast: cancelled while waiting")
+
+// lock is a worker's hold on one recipient of one broadcast. meta, when set, is
+// the broadcast checked for a cancel whenever the lock is renewed.
 type lock struct {
-	key, token string
+	key, token, meta string
 }
 
 func newToken() string {
@@ -81,7 +85,7 @@ func (s *Service) deliver(ctx context.Context, r handlers.Replier, id string, ch
 		return
 	}
 	c := strconv.FormatInt(chat, 10)
-	lk := lock{key: s.lockKey(id, c), token: newToken()}
+	lk := lock{key: s.lockKey(id, c), token: newToken(), meta: s.metaKey(id)}
 	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(id), s.resKey(id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {
@@ -99,6 +103,9 @@ func (s *Service) deliver(ctx context.Context, r handlers.Replier, id string, ch
 		outcome = outSkipped
 	case checkGo:
 		outcome, err = s.send(ctx, r, chat, j.html, lk, true)
+		if errors.Is(err, errCancelled) {
+			outcome, err = outSkipped, nil
+		}
 		if err != nil {
 			s.release(ctx, lk)
 			if !errors.Is(err, context.Canceled) {
@@ -210,7 +217,7 @@ func (s *Service) pace(ctx context.Context, chat int64, lk lock) error {
 // sleep waits d, renewing the lock on the way so that no other worker takes the
 // recipient over while this one waits (e.g. for a long retry_after).
 func (s *Service) sleep(ctx context.Context, d time.Duration, lk lock) error {
-	step := s.lockTTL() / 3
+	step := min(s.lockTTL()/3, time.Second) // also how soon a cancel is seen
 	for d > 0 {
 		w := min(d, step)
 		if !sleepCtx(ctx, w) {
@@ -227,12 +234,18 @@ func (s *Service) sleep(ctx context.Context, d time.Duration, lk lock) error {
 }
 
 func (s *Service) refresh(ctx context.Context, lk lock) error {
-	ok, err := refreshScript.Run(ctx, s.rdb, []string{lk.key}, lk.token, s.lockTTL().Milliseconds()).Int()
-	if err != nil {
-		return err
+	keys := []string{lk.key}
+	if lk.meta != "" {
+		keys = append(keys, lk.meta)
 	}
-	if ok == 0 {
+	res, err := refreshScript.Run(ctx, s.rdb, keys, lk.token, s.lockTTL().Milliseconds()).Int()
+	switch {
+	case err != nil:
+		return err
+	case res == 0:
 		return errLockLost
+	case res == 2:
+		return errCancelled
 	}
 	return nil
 }

@@ -67,10 +67,10 @@ func TestOutcomes(t *testing.T) {
 	s := newService(t, redistest.Prefix(t), subs, o)
 	r := newReplier()
 	r.fail(1, &handlers.RetryAfterError{After: 700 * time.Millisecond}) // 429, then fine
-	r.fail(2, handlers.ErrBlocked)                                     // 403
-	r.fail(3, errForever)                                              // 500 forever
-	r.fail(4, handlers.ErrTemporary, handlers.ErrTemporary)            // 500 twice, then fine
-	r.fail(5, handlers.ErrBadRequest)                                  // 400
+	r.fail(2, handlers.ErrBlocked)                                      // 403
+	r.fail(3, errForever)                                               // 500 forever
+	r.fail(4, handlers.ErrTemporary, handlers.ErrTemporary)             // 500 twice, then fine
+	r.fail(5, handlers.ErrBadRequest)                                   // 400
 	runWorker(t, s, r)
 
 	start := time.Now()
@@ -317,7 +317,32 @@ func (f replierFunc) Send(ctx context.Context, chat int64, m handlers.Message) e
 	return f(ctx, chat, m)
 }
 func (f replierFunc) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (f replierFunc) AnswerCallback(context.Context, string, string) error      { return nil }
+func (f replierFunc) AnswerCallback(context.Context, string, string) error       { return nil }
 func (f replierFunc) AnswerInline(context.Context, string, []handlers.InlineResult) error {
 	return nil
+}
+
+// A cancel reaches a message that is waiting out a long retry_after: it is not sent.
+func TestCancelDuringRetryAfter(t *testing.T) {
+	ctx := context.Background()
+	subs := newSubs(map[string][]int64{"walsrode": {1}})
+	s := newService(t, redistest.Prefix(t), subs, testOptions())
+	r := newReplier()
+	r.fail(1, &handlers.RetryAfterError{After: 3 * time.Second})
+	runWorker(t, s, r)
+	id, _, err := s.Start(ctx, announce("walsrode"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the 429", func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.calls[1] == 1 })
+	if err := s.Cancel(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	st := waitDone(t, s, id)
+	if st.Delivered != 0 || !st.Cancelled {
+		t.Errorf("status = %+v", st)
+	}
+	if n := len(r.to(1)); n != 0 {
+		t.Errorf("chat got %d messages after the cancel", n)
+	}
 }

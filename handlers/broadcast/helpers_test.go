@@ -107,7 +107,7 @@ func (f *fakeReplier) Send(_ context.Context, chat int64, m handlers.Message) er
 var errForever = fmt.Errorf("forever")
 
 func (f *fakeReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (f *fakeReplier) AnswerCallback(context.Context, string, string) error      { return nil }
+func (f *fakeReplier) AnswerCallback(context.Context, string, string) error       { return nil }
 func (f *fakeReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
 	return nil
 }

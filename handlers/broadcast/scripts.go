@@ -114,10 +114,14 @@ if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
 return 1
 `)
 
-// refreshScript extends a lock this worker holds. KEYS: lock. ARGV: token, ttl ms.
+// refreshScript extends a lock this worker holds: 1 done, 0 lock lost, 2 the
+// broadcast was cancelled meanwhile (only when KEYS[2], its meta, is given).
+// KEYS: lock [, meta]. ARGV: token, ttl ms.
 var refreshScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if KEYS[2] and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return 2 end
+return 1
 `)
 
 // releaseScript drops a lock this worker holds. KEYS: lock. ARGV: token.

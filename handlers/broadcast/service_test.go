@@ -181,3 +181,26 @@ func TestTextLength(t *testing.T) {
 		}
 	}
 }
+
+func TestStartOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t, redistest.Prefix(t), newSubs(map[string][]int64{"walsrode": {1, 2}}), testOptions())
+	id, n, started, err := s.StartOnce(ctx, "4711-abc", announce("walsrode"))
+	if err != nil || !started || n != 2 {
+		t.Fatalf("first StartOnce = %q, %d, %v, %v", id, n, started, err)
+	}
+	id2, n2, started2, err := s.StartOnce(ctx, "4711-abc", announce("walsrode"))
+	if err != nil || started2 || id2 != id || n2 != 2 {
+		t.Errorf("second StartOnce = %q, %d, %v, %v; want %q, 2, false", id2, n2, started2, err, id)
+	}
+	if l, _ := s.List(ctx, 10); len(l) != 1 {
+		t.Errorf("%d broadcasts, want 1", len(l))
+	}
+	// A failed start frees the key.
+	if _, _, _, err := s.StartOnce(ctx, "4711-def", handlers.Announcement{}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("invalid StartOnce = %v", err)
+	}
+	if _, _, started, err := s.StartOnce(ctx, "4711-def", announce("walsrode")); err != nil || !started {
+		t.Errorf("StartOnce after a failure = %v, %v", started, err)
+	}
+}

@@ -295,9 +295,13 @@ func (d *dispatcher) drain(key string) bool {
 		} else if m, ok := mapUpdate(&u); ok {
 			d.handle(m, true)
 		}
-		if err := d.inbox.pop(ctx, key); err != nil {
+		left, err := d.inbox.pop(ctx, key)
+		if err != nil {
 			d.redisFailed("inbox_pop", err)
 			return false
+		}
+		if left == 0 {
+			return true
 		}
 	}
 }

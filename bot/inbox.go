@@ -48,12 +48,21 @@ func (q *inbox) peek(ctx context.Context, key string) ([]byte, error) {
 	return b, nil
 }
 
-// pop removes the oldest update of the key (after it was handled).
-func (q *inbox) pop(ctx context.Context, key string) error {
-	if err := q.c.LPop(ctx, q.listKey(key)).Err(); err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("inbox pop: %w", err)
+var popScript = redis.NewScript(`
+redis.call('LPOP', KEYS[1])
+local n = redis.call('LLEN', KEYS[1])
+if n == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+return n
+`)
+
+// pop removes the oldest update of the key (after it was handled) and returns
+// how many remain; at 0 the key also leaves the pending set, atomically.
+func (q *inbox) pop(ctx context.Context, key string) (int, error) {
+	n, err := popScript.Run(ctx, q.c, []string{q.listKey(key), q.pendingKey()}, key).Int()
+	if err != nil {
+		return 0, fmt.Errorf("inbox pop: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 var finishScript = redis.NewScript(`

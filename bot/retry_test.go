@@ -99,3 +99,38 @@ func TestRetrierStopsWithContext(t *testing.T) {
 		t.Errorf("calls = %d", next.calls)
 	}
 }
+
+func TestRetrierOverTheAPI(t *testing.T) {
+	s, api, _ := newTestSender(t)
+	r := NewRetrier(s)
+	r.Log = slog.New(slog.DiscardHandler)
+	r.Backoff = time.Millisecond
+	api.FailNext("sendMessage", 1, 429, 1)
+	api.FailNext("sendMessage", 1, 502, 0)
+	api.FailNext("sendMessage", 1, 0, 0) // connection dropped
+	api.SetLatency("sendMessage", 5*time.Millisecond)
+	if err := r.Send(context.Background(), 8, handlers.Message{Text: "einmal"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := api.Requests("sendMessage")
+	var statuses []int
+	for _, q := range reqs {
+		statuses = append(statuses, q.Status)
+	}
+	if !slices.Equal(statuses, []int{429, 502, 0, 200}) {
+		t.Errorf("statuses %v", statuses)
+	}
+	if gap := reqs[1].At.Sub(reqs[0].At); gap < time.Second {
+		t.Errorf("resent %v after a 429 with retry_after 1 s", gap)
+	}
+	if got := len(api.Sent("sendMessage", 8)); got != 1 {
+		t.Errorf("%d messages delivered", got)
+	}
+	api.FailChat(8, 403, -1)
+	if err := r.Send(context.Background(), 8, handlers.Message{Text: "x"}); !errors.Is(err, handlers.ErrBlocked) {
+		t.Errorf("blocked: %v", err)
+	}
+	if got := len(api.ChatRequests(8)); got != 5 {
+		t.Errorf("a blocked chat was tried %d times", got-4)
+	}
+}

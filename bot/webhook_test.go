@@ -51,6 +51,9 @@ func TestWebhookHandler(t *testing.T) {
 	}
 	r := startBot(t, api, Options{Conversation: conv, Mode: ModeWebhook, Webhook: wh})
 	waitReady(t, r.bot)
+	if _, err := api.Wait("setWebhook", 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
 	if url, secret := api.Webhook(); url != wh.PublicURL || secret != wh.SecretToken {
 		t.Errorf("setWebhook got %q %q", url, secret)
 	}

@@ -32,6 +32,7 @@ const (
 	MethodTypo       Method = "typo"       // within the edit-distance budget for the word's length
 	MethodPhonetic   Method = "phonetic"   // same Kölner Phonetik key
 	MethodSentence   Method = "sentence"   // found inside a longer sentence
+	MethodPrefix     Method = "prefix"     // the beginning of a name: suggestions of an unknown result only
 )
 
 // Phone is a published phone number of a provider.

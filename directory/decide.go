@@ -120,13 +120,14 @@ func (d *Directory) decide(q string, s *scratch) Result {
 
 	switch {
 	case out >= 0 && (bestOut > bestLocal+scoreEpsilon || (bestOut >= bestLocal-scoreEpsilon && bestOut < scoreExact)):
-		// An outside town named at least as well as any local place (exactly
-		// the same folded name excepted: "Münster" is taken for Munster).
+		// An outside town named at least as well as any place of the county:
+		// never a local match for "Cele" or "Verden". Only when both are
+		// named exactly ("Celle, Soltau") does the place of the county win.
 		o := d.outside[out]
 		res.Status, res.Outside = StatusOutside, &o
 		return res
 	case bestLocal < 0:
-		res.Candidates = d.suggest(suggestions)
+		res.Candidates = d.suggest(s, suggestions)
 		return res
 	}
 
@@ -210,10 +211,10 @@ func (s *scratch) weak(ix *index, h hit) bool {
 		return false
 	}
 	ti := s.content[h.first]
-	w := string(s.t.bytes(ti))
-	if h.first == h.last && commonWords[w] {
+	w := s.t.bytes(ti)
+	if h.first == h.last && commonWords[string(w)] {
 		prep := ti > 0 && placePrepositions[string(s.t.bytes(ti-1))]
-		return !(s.t.list[ti].upper || prep && !fillers[w])
+		return !(s.t.list[ti].upper || prep && !fillers[string(w)])
 	}
 	for c, tj := range s.content {
 		if (c < h.first || c > h.last) && !fillers[string(s.t.bytes(tj))] {
@@ -253,11 +254,11 @@ func (s *scratch) covers(h hit) int {
 func (s *scratch) demoted(c int) bool {
 	ti := s.content[c]
 	for back := 1; back <= 3 && ti-back >= 0; back++ {
-		w := string(s.t.bytes(ti - back))
-		if nearWords[w] {
+		w := s.t.bytes(ti - back)
+		if nearWords[string(w)] {
 			return true
 		}
-		if !fillers[w] {
+		if !fillers[string(w)] {
 			return false
 		}
 	}
@@ -296,20 +297,56 @@ func (d *Directory) candidates(cs []candidate) []Candidate {
 	return out
 }
 
-// suggest turns near misses into ranked suggestions, places only.
-func (d *Directory) suggest(hs []hit) []Candidate {
+// minPrefix is the shortest beginning of a name that is completed.
+const minPrefix = 3
+
+// suggest turns near misses into ranked suggestions, places only; a single
+// word that begins a name ("Dorfm", typed into inline mode) suggests the names
+// it begins.
+func (d *Directory) suggest(s *scratch, hs []hit) []Candidate {
 	var out []Candidate
+	add := func(place int32, score float64, m Method) {
+		if len(out) == maxSuggestions || slices.ContainsFunc(out, func(c Candidate) bool { return c.Place.ID == d.places[place].ID }) {
+			return
+		}
+		p := d.places[place]
+		out = append(out, Candidate{Place: p, District: p.District, Score: score, Method: m})
+	}
 	for _, h := range hs {
 		for _, e := range d.idx.keys[h.key].entries {
-			if e.place < 0 || len(out) == maxSuggestions {
-				continue
+			if e.place >= 0 {
+				add(e.place, h.score, MethodTypo)
 			}
-			if slices.ContainsFunc(out, func(c Candidate) bool { return c.Place.ID == d.places[e.place].ID }) {
-				continue
-			}
-			p := d.places[e.place]
-			out = append(out, Candidate{Place: p, District: p.District, Score: h.score, Method: MethodTypo})
 		}
 	}
+	if len(s.content) == 1 && !s.t.list[s.content[0]].digits {
+		w := s.t.bytes(s.content[0])
+		if len(w) >= minPrefix {
+			var found []int32
+			d.idx.withPrefix(w, func(k int32) bool {
+				found = append(found, k)
+				return len(found) < 4*maxSuggestions
+			})
+			// Shorter completions first: "Wietz" suggests Wietzendorf before Wietzendorfer Moor.
+			slices.SortStableFunc(found, func(a, b int32) int { return len(d.idx.keys[a].s) - len(d.idx.keys[b].s) })
+			for _, k := range found {
+				key := d.idx.keys[k]
+				for _, e := range key.entries {
+					if e.place >= 0 {
+						add(e.place, scoreSuggestion*float64(len(w))/float64(len(key.s)), MethodPrefix)
+					}
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Candidate) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
 	return out
 }

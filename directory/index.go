@@ -1,6 +1,9 @@
 package directory
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // maxDeletes is the depth of the deletion neighbourhoods: the resolver finds
 // every name within this many edits of a word (and suggests the ones beyond
@@ -42,6 +45,7 @@ type index struct {
 	phon     map[string][]int32 // Kölner Phonetik code -> keys
 	postal   map[string][]int32 // postal code -> candidate places (see postalCandidates)
 	maxWords int                // most tokens of any key
+	sorted   []int32            // keys naming places of the county, by spelling, for prefix suggestions
 }
 
 func newIndex(d *Directory) *index {
@@ -66,6 +70,12 @@ func newIndex(d *Directory) *index {
 		}
 	}
 	ix.settle(d.strict)
+	for k, key := range ix.keys {
+		if slices.ContainsFunc(key.entries, func(e entry) bool { return e.place >= 0 }) {
+			ix.sorted = append(ix.sorted, int32(k))
+		}
+	}
+	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.keys[a].s, ix.keys[b].s) })
 	for k := range ix.keys {
 		ix.addNeighbourhood(int32(k))
 	}
@@ -140,54 +150,46 @@ func (ix *index) settle(strict []bool) {
 
 func (ix *index) addNeighbourhood(k int32) {
 	s := []byte(ix.keys[k].s)
-	if len(s) < minTypoLen {
-		return
+	if len(s) < minTypoLen || len(s) > maxTokenLen {
+		return // too short for typos; too long to be typed as one search
 	}
-	forDeletes(s, maxDeletes, func(v []byte) bool {
-		h := polyHash(v)
+	add := func(h uint64) {
 		if l := ix.dels[h]; len(l) == 0 || l[len(l)-1] != k {
 			ix.dels[h] = append(l, k)
 		}
 		f := h >> (64 - filterBits)
 		ix.filter[f/64] |= 1 << (f % 64)
-		return true
-	})
+	}
+	// The key and every string made from it by deleting one or two bytes
+	// (maxDeletes), hashed as the resolver hashes a word's deletions.
+	n := len(s)
+	var ph prefixHashes
+	ph.init(s, ix.pow)
+	add(polyHash(s))
+	for i := 0; i < n; i++ {
+		add(ph.without1(n, i))
+		for j := i + 1; j < n; j++ {
+			add(ph.without2(n, i, j))
+		}
+	}
 	if len(s) >= minPhoneticLen {
-		ph := string(colognePhonetic(nil, s))
-		if l := ix.phon[ph]; len(l) == 0 || l[len(l)-1] != k {
-			ix.phon[ph] = append(l, k)
+		code := string(colognePhonetic(nil, s))
+		if l := ix.phon[code]; len(l) == 0 || l[len(l)-1] != k {
+			ix.phon[code] = append(l, k)
 		}
 	}
 }
 
-// forDeletes calls fn with s and every string made from s by deleting up to
-// depth (at most 2) bytes, until fn returns false. Repeats are possible. The
-// slice passed to fn is reused.
-func forDeletes(s []byte, depth int, fn func([]byte) bool) {
-	var buf [maxTokenLen * 2]byte
-	if !fn(s) || depth < 1 || len(s) > len(buf) {
-		return
-	}
-	for i := range s {
-		if i > 0 && s[i] == s[i-1] {
-			continue // deleting either of two equal neighbours gives the same string
-		}
-		v := append(append(buf[:0], s[:i]...), s[i+1:]...)
-		if !fn(v) {
+// withPrefix calls fn with the keys of places that start with p, in order,
+// until fn returns false.
+func (ix *index) withPrefix(p []byte, fn func(k int32) bool) {
+	i, _ := slices.BinarySearchFunc(ix.sorted, p, func(k int32, p []byte) int {
+		return strings.Compare(ix.keys[k].s, string(p))
+	})
+	for ; i < len(ix.sorted); i++ {
+		k := ix.sorted[i]
+		if !strings.HasPrefix(ix.keys[k].s, string(p)) || !fn(k) {
 			return
-		}
-		if depth < 2 {
-			continue
-		}
-		for j := i; j < len(v); j++ {
-			if j > i && v[j] == v[j-1] {
-				continue
-			}
-			var buf2 [maxTokenLen * 2]byte
-			w := append(append(buf2[:0], v[:j]...), v[j+1:]...)
-			if !fn(w) {
-				return
-			}
 		}
 	}
 }

@@ -181,6 +181,17 @@ func TestResolve(t *testing.T) {
 			{query: "Ich komme aus insel", status: StatusMatch, district: sn},
 			{query: "Soltau und Munster", status: StatusAmbiguous, covers: []string{sw, mb}},
 		},
+		"strict names": {
+			{query: "Einem", status: StatusMatch, district: sn, place: "einem-schneverdingen"},
+			{query: "Ich wohne in einem Dorf bei Soltau", status: StatusMatch, district: sw, place: "soltau"},
+			{query: "wir wohnen in einem kleinen Ort", status: StatusUnknown},
+			{query: "Texas", status: StatusMatch, district: bo},
+			{query: "Ich komme aus Texas und wohne in Walsrode", status: StatusMatch, district: wa},
+			{query: "Langwedel", status: StatusOutside, place: "Langwedel"}, // the municipality near Verden wins over the hamlet
+			{query: "Wir wohnen in Langwedel", status: StatusOutside, place: "Langwedel"},
+			{query: "im Westen von Soltau", status: StatusMatch, district: sw},
+			{query: "wohnort: borg", status: StatusMatch, district: wa},
+		},
 		"same district": {
 			{query: "Marbostel", status: StatusMatch, district: sw},
 			{query: "Marbostell", status: StatusMatch, district: sw},
@@ -254,6 +265,23 @@ func TestResolveUnknownSuggests(t *testing.T) {
 	r := d.Resolve("Soltxx")
 	if r.Status != StatusUnknown || len(r.Candidates) == 0 || r.Candidates[0].Place.ID != "soltau" {
 		t.Errorf("Resolve(Soltxx) = %s %v, want unknown suggesting soltau", r.Status, candidateIDs(r))
+	}
+}
+
+func TestResolvePrefixSuggestions(t *testing.T) {
+	d := mustDefault(t)
+	for _, tt := range []struct{ query, want string }{
+		{"Dorfm", "dorfmark-bad-fallingbostel"},
+		{"wietz", "wietzendorf"},
+		{"Schnev", "schneverdingen"},
+	} {
+		r := d.Resolve(tt.query)
+		if r.Status != StatusUnknown || len(r.Candidates) == 0 || r.Candidates[0].Place.ID != tt.want || r.Candidates[0].Method != MethodPrefix {
+			t.Errorf("Resolve(%q) = %s %v, want unknown suggesting %s first", tt.query, r.Status, candidateIDs(r), tt.want)
+		}
+	}
+	if r := d.Resolve("Do"); len(r.Candidates) != 0 {
+		t.Errorf("two letters suggest %v", candidateIDs(r))
 	}
 }
 

@@ -18,7 +18,7 @@ var nearWords = setOf("bei", "near", "nahe", "nähe", "nah", "näher", "close", 
 // "Insel", "mir grauen"): inside a longer text they name the village only when
 // capitalised or after "in", "aus", "from" and the like.
 var commonWords = setOf("hope", "insel", "grauen", "trauen", "eilte", "sprengel", "bosse", "heber", "borg", "brock",
-	"einem", "beck", "bult", "texas", "westen", "welle", "otter", "husum")
+	"einem", "westen", "welle", "otter")
 
 // placePrepositions introduce a place.
 var placePrepositions = setOf("in", "aus", "from", "near", "bei", "nach", "at", "von", "im", "nahe", "nähe", "to", "wohnort", "ort", "wohnhaft")

@@ -244,3 +244,28 @@ func TestStaffComposeErrors(t *testing.T) {
 	mustNotContain(t, texts(outs), "So sehen die Eltern")
 	mustContain(t, texts(outs), "Dorfmark</b> gehört zum")
 }
+
+// Forged or stale staff buttons are acknowledged once and change nothing.
+func TestStaffJunkButtons(t *testing.T) {
+	e := newStaffEnv(t, everything)
+	e.say("/ankuendigung")
+	for _, data := range []string{
+		"v1|s", "v1|s|ok", "v1|s|ok|deadbeef|x", "v1|s|ok|deadbeef", "v1|s|x|deadbeef",
+		"v1|s|c|abc", "v1|s|c|99999", "v1|s|d|deadbeef|walsrode", "v1|s|d|x|../../etc",
+		"v1|s|zz|1", "v1|s|a|" + strings.Repeat("9", 60),
+	} {
+		outs := e.press(data)
+		n := 0
+		for _, o := range outs {
+			if o.Kind == "callback" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%q: acknowledged %d times (%s)", data, n, kinds(outs))
+		}
+	}
+	if n := len(e.broadcasts(t)); n != 0 {
+		t.Errorf("%d broadcasts from junk buttons", n)
+	}
+}

@@ -19,7 +19,8 @@ import (
 const maxLookupLine = 1 << 20
 
 // runLookup resolves place names: each TEXT argument, or else each line of
-// standard input, streaming one answer per line in input order.
+// standard input, streaming one answer line per input line in input order
+// (JSON with --json, else a line for a person).
 func runLookup(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -201,8 +202,11 @@ func writeLookupText(w io.Writer, dir *directory.Directory, r directory.Result) 
 		fmt.Fprintf(&b, "%s -> %s [%s, %s]", placeText(*r.Place), name, r.District, r.Method)
 	case directory.StatusAmbiguous:
 		b.WriteString("ambiguous, one of:")
-		for _, c := range r.Candidates {
-			fmt.Fprintf(&b, "\n    %s -> %s", placeText(c.Place), c.District)
+		for i, c := range r.Candidates {
+			if i > 0 {
+				b.WriteString(" |")
+			}
+			fmt.Fprintf(&b, " %s -> %s", placeText(c.Place), c.District)
 		}
 	case directory.StatusOutside:
 		fmt.Fprintf(&b, "outside the Heidekreis: %s (%s)", r.Outside.Name, r.Outside.County)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
@@ -202,5 +204,51 @@ func TestStartOnce(t *testing.T) {
 	}
 	if _, _, started, err := s.StartOnce(ctx, "4711-def", announce("walsrode")); err != nil || !started {
 		t.Errorf("StartOnce after a failure = %v, %v", started, err)
+	}
+}
+
+func TestCountRecipients(t *testing.T) {
+	s := newService(t, redistest.Prefix(t), newSubs(map[string][]int64{"a": {1, 2, 3}, "b": {3, 4}}), testOptions())
+	n, err := s.CountRecipients(context.Background(), []string{"a", "b", "c"})
+	if err != nil || n != 4 {
+		t.Errorf("CountRecipients = %d, %v; want 4", n, err)
+	}
+}
+
+// Junk in the queue is acknowledged and dropped, never sent, never a panic.
+func TestMalformedEntriesAreDropped(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t, redistest.Prefix(t), newSubs(map[string][]int64{}), testOptions())
+	if err := s.ensureGroup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, vals := range [][]any{{"x", "1"}, {"bc", "5", "chat", "nope"}, {"bc", "99", "chat", "1"}, {"bc", "99", "kind", "report"}} {
+		if err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: s.streamKey(), Values: vals}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newReplier()
+	runWorker(t, s, r)
+	waitFor(t, "the queue to empty", func() bool { n, _ := s.rdb.XLen(ctx, s.streamKey()).Result(); return n == 0 })
+	if len(r.count()) != 0 {
+		t.Errorf("sent %v", r.count())
+	}
+}
+
+func TestLoadTest(t *testing.T) {
+	r := newReplier()
+	for c := int64(1_000_000); c < 1_000_010; c++ {
+		r.fail(c, &handlers.RetryAfterError{After: 100 * time.Millisecond})
+	}
+	rep, err := LoadTest(context.Background(), redistest.Client(t), redistest.Prefix(t), r,
+		LoadConfig{Subscribers: 300, Rate: 1000, Replicas: 2, Workers: 4, Logger: testOptions().Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Delivered != 300 || rep.Duplicates != 0 || rep.Missing != 0 || rep.Seen429 != 10 || rep.Achieved <= 0 || rep.PeakHeap == 0 {
+		t.Errorf("report:\n%s", rep)
+	}
+	if !strings.Contains(rep.String(), "429 seen 10") {
+		t.Errorf("String() = %s", rep)
 	}
 }

@@ -12,6 +12,9 @@ var benchQueries = []struct{ name, query string }{
 	{"sentence", "Hallo, wir wohnen in Dorfmark und brauchen Hilfe"},
 	{"postal", "29614"},
 	{"unknown", "asdfghjk"},
+	{"long", "Sehr geehrte Damen und Herren, unsere Tochter besucht seit August die Grundschule, wir sind im Frühjahr " +
+		"umgezogen und suchen Beratung wegen Kinderbetreuung, Nachmittagsangeboten und Ferienprogrammen; " +
+		"unsere Adresse lautet Lindenstraße siebzehn in Schwarmstedt, Telefonnummer folgt später. Vielen Dank!"},
 }
 
 // BenchmarkResolve measures Resolve; compare with BenchmarkNaive:

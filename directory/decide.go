@@ -333,7 +333,7 @@ func (d *Directory) suggest(s *scratch, hs []hit) []Candidate {
 				key := d.idx.keys[k]
 				for _, e := range key.entries {
 					if e.place >= 0 {
-						add(e.place, scoreSuggestion*float64(len(w))/float64(len(key.s)), MethodPrefix)
+						add(e.place, scoreSuggestion*(0.5+0.5*float64(len(w))/float64(len(key.s))), MethodPrefix)
 					}
 				}
 			}

@@ -1,5 +1,26 @@
 package directory
 
+// How Resolve works.
+//
+// The text is folded (lower case, umlauts spelled out, accents and punctuation
+// dropped) and cut into words, once as "ue" and, if it has umlauts, once as
+// "u". Qualifiers ("Stadt", "SG", "Bad", "(Aller)") and reference words
+// ("bei", "near") are set aside; five-digit numbers are postal codes.
+//
+// Every run of up to maxWords words, joined without spaces, is looked up in a
+// map of all spellings of all names (exact). Words and runs that are not
+// exact names are searched with typos: every name's deletion neighbourhood
+// (the strings made by deleting one or two letters) is indexed by a
+// polynomial hash, so the deletions of a word, hashed in constant time each,
+// find every name within two edits; a Damerau-Levenshtein check then keeps
+// those within the budget for the name's length (none below 4 letters, 1
+// below 8, else 2). Words with no such name are tried by Kölner Phonetik.
+//
+// The hits that do not overlap win (most words covered, then best score).
+// An outside town at least as well named as any place of the county makes
+// the answer outside; equally good places in different districts make it
+// ambiguous; a municipality named next to one of its villages picks that one.
+
 import (
 	"slices"
 	"strings"

@@ -272,7 +272,8 @@ func TestResolvePrefixSuggestions(t *testing.T) {
 	d := mustDefault(t)
 	for _, tt := range []struct{ query, want string }{
 		{"Dorfm", "dorfmark-bad-fallingbostel"},
-		{"wietz", "wietzendorf"},
+		{"wietzend", "wietzendorf"},
+		{"Bisp", "bispingen"},
 		{"Schnev", "schneverdingen"},
 	} {
 		r := d.Resolve(tt.query)

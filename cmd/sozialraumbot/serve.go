@@ -3,9 +3,40 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	_ "time/tzdata" // event dates in Europe/Berlin also in a minimal container
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/config"
 )
 
-// runServe is not built yet (placeholder owned by the issue that builds it).
+// runServe runs the Telegram bot until SIGINT/SIGTERM: long polling by default,
+// webhook mode with BOT_MODE=webhook. Settings come from the environment, the
+// optional YAML file and the flags (see `sozialraumbot config`).
 func runServe(ctx context.Context, args []string, e env) error {
-	return errors.New("not built yet")
+	cfg, err := config.Load(e.getenv, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if err := cfg.CheckServe(); err != nil {
+		return err
+	}
+	logger := cfg.Logger(e.stderr)
+	// go-redis logs dial failures through the standard logger; route them through
+	// slog so they are structured and redacted like everything else.
+	redis.SetLogger(slogRedisLogger{logger})
+	a, err := newApp(cfg, logger, appOptions{})
+	if err != nil {
+		return err
+	}
+	logger.Info("starting", "version", readBuildInfo().String(), "mode", cfg.Telegram.Mode,
+		"redis", cfg.Redis.String(), "ops_listen", cfg.OpsListen)
+	err = a.run(ctx)
+	logger.Info("stopped")
+	return err
 }

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot"
+	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/bot/ops"
+	"github.com/heidekreis/sozialraumbot/config"
+	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
+)
+
+// app is one running bot process: every concrete part, wired from a Config.
+// serve runs it against Telegram; loadtest runs the same wiring against a fake Bot API.
+type app struct {
+	cfg       config.Config
+	log       *slog.Logger
+	dir       *directory.Directory
+	rdb       redis.UniversalClient
+	metrics   *metrics.Metrics
+	handler   *handlers.Handler
+	bot       *bot.Bot
+	broadcast *broadcast.Service
+	ops       *ops.Server
+	telegram  *ops.Once
+}
+
+// appOptions are the knobs that are not configuration (tests and the load tool).
+type appOptions struct {
+	httpClient *http.Client // Bot API client; nil: the bot's default
+	noOps      bool         // do not start the ops listener even when OPS_LISTEN is set
+	username   string       // bot username when getMe is skipped
+}
+
+// newApp loads the directory, connects Redis (lazily: an outage at start is not
+// fatal, the bot answers place questions without memory) and wires the parts.
+func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
+	a := &app{cfg: cfg, log: log, metrics: metrics.New(), telegram: ops.NewOnce("telegram")}
+	var err error
+	if cfg.DirectoryFile != "" {
+		a.dir, err = directory.LoadFile(cfg.DirectoryFile)
+	} else {
+		a.dir, err = directory.Default()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading the directory: %w", err)
+	}
+	ids := make([]string, 0, 6)
+	for _, d := range a.dir.Districts() {
+		ids = append(ids, d.ID)
+	}
+	if err := cfg.CheckDistricts(ids); err != nil {
+		return nil, err
+	}
+
+	a.rdb = cfg.NewRedisClient()
+	store := redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
+	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, store, broadcast.Options{
+		Rate:            cfg.Broadcast.Rate,
+		PerChatInterval: cfg.Broadcast.PerChatInterval,
+		MaxAttempts:     cfg.Broadcast.MaxAttempts,
+		Logger:          log,
+		Metrics:         a.metrics,
+	})
+	a.handler, err = handlers.New(handlers.Config{
+		Directory:   a.dir,
+		Store:       store,
+		Broadcaster: a.broadcast,
+		Staff:       cfg.StaffMembers(),
+		Operator:    cfg.Operator,
+		StateTTL:    cfg.StateTTL,
+		BotUsername: o.username,
+		Logger:      log,
+		Observe:     func(s directory.Status) { a.metrics.Resolved(string(s)) },
+	})
+	if err != nil {
+		_ = a.rdb.Close()
+		return nil, err
+	}
+	a.bot, err = bot.New(bot.Options{
+		Token:        cfg.Telegram.Token.Reveal(),
+		APIURL:       cfg.Telegram.APIURL,
+		Conversation: a.handler,
+		Redis:        a.rdb,
+		KeyPrefix:    cfg.Redis.Prefix,
+		Mode:         cfg.Telegram.Mode,
+		Webhook: bot.WebhookOptions{
+			Listen:      cfg.Telegram.WebhookListen,
+			PublicURL:   cfg.Telegram.WebhookURL,
+			SecretToken: cfg.Telegram.WebhookSecret.Reveal(),
+		},
+		MaxConcurrency: cfg.MaxConcurrency,
+		Metrics:        a.metrics,
+		Logger:         log,
+		HTTPClient:     o.httpClient,
+	})
+	if err != nil {
+		_ = a.rdb.Close()
+		return nil, err
+	}
+	if cfg.OpsListen != "" && !o.noOps {
+		a.ops = ops.New(ops.Options{
+			Addr:    cfg.OpsListen,
+			Checks:  []ops.Check{ops.Redis(a.rdb), a.telegram.Check()},
+			Metrics: a.metrics.Handler(),
+			Redact:  cfg.Redact,
+			Logger:  log,
+		})
+	}
+	return a, nil
+}
+
+// run runs the bot, the broadcast worker and the ops listener until ctx ends,
+// then shuts down gracefully: updates in hand are finished, none is lost.
+func (a *app) run(ctx context.Context) error {
+	defer a.rdb.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Telegram reachable at start (for /readyz); not fatal: the bot retries by itself.
+	checkCtx, checkCancel := context.WithTimeout(ctx, 10*time.Second)
+	name, err := a.bot.Username(checkCtx)
+	checkCancel()
+	a.telegram.Done(err)
+	if err != nil {
+		a.log.Warn("Bot API not reachable at start; retrying in the background", "err", err)
+	} else {
+		a.log.Info("connected to the Bot API", "bot", name)
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	if a.ops != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.ops.ListenAndServe(ctx); err != nil {
+				errs <- fmt.Errorf("ops listener: %w", err)
+				cancel()
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := a.broadcast.Run(ctx, a.bot.Sender()); err != nil && !errors.Is(err, context.Canceled) {
+			errs <- fmt.Errorf("broadcast worker: %w", err)
+			cancel()
+		}
+	}()
+	err = a.bot.Run(ctx)
+	if a.ops != nil {
+		a.ops.Drain()
+	}
+	cancel()
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		err = errors.Join(err, e)
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}

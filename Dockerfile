@@ -26,8 +26,8 @@ RUN /out/sozialraumbot version && /out/sozialraumbot check-directory
 # --- run: distroless static (CA certificates, tzdata, /etc/passwd), no shell ---
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/sozialraumbot /usr/local/bin/sozialraumbot
-# uid/gid 65532 "nonroot" of the distroless image
-USER nonroot:nonroot
+# uid/gid 65532 = "nonroot" of the distroless image (numeric, for runAsNonRoot checks)
+USER 65532:65532
 # In a container the listeners must bind all interfaces; publish them with care.
 ENV OPS_LISTEN=:9090 \
     WEBHOOK_LISTEN=:8080 \

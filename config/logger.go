@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// Logger returns the process logger: JSON (the default) or text as configured,
-// at the configured level. As a last line of defence it replaces every secret
+// Logger returns the process logger: JSON or text as configured, at the
+// configured level. An unset format (Log.Format == "") means JSON; a terminal
+// subcommand such as chat sets Log.Format = FormatText first when it is unset. As a last line of defence it replaces every secret
 // of the configuration (bot token, Redis password, webhook secret) wherever it
 // appears in a message or attribute, e.g. in a Bot API URL inside an error.
 func (c Config) Logger(w io.Writer) *slog.Logger {

@@ -80,3 +80,24 @@ func BenchmarkDefault(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDistance measures distance alone: one Levenshtein call for most
+// pairs, a swap search for pairs two Levenshtein edits or more apart, and
+// words longer than the 32 bytes for which agnivade/levenshtein and the string
+// conversion have room on the stack.
+func BenchmarkDistance(b *testing.B) {
+	for _, c := range []struct{ name, a, b string }{
+		{"typo", "wietzendrof", "wietzendorf"},  // Levenshtein 2, one swap
+		{"subst", "wietzendorg", "wietzendorf"}, // Levenshtein 1
+		{"far", "wietzendorf", "winkelsett"},    // beyond the bound
+		{"long", "schneverdingenerheidegemeindeteil", "schneverdingenerheidegemeindetiel"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			w := []byte(c.a)
+			for b.Loop() {
+				distance(w, c.b, 2)
+			}
+		})
+	}
+}

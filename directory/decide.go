@@ -88,6 +88,16 @@ func (d *Directory) decide(q string, s *scratch) Result {
 			}
 			continue
 		}
+		if o := s.markedTown(ix, h); o >= 0 {
+			// "Buchholz, Landkreis Harburg", "Winsen (Luhe)": a word next
+			// to the name picks one outside town among what it stands for.
+			score := h.score
+			if h.score < scoreExact {
+				score += kindPrior(KindStadt)
+			}
+			addCand(candidate{place: -1, outside: o, score: score, method: h.method, demoted: demoted, first: h.first, last: h.last})
+			continue
+		}
 		for _, e := range ix.keys[h.key].entries {
 			score := h.score
 			if h.score < scoreExact {

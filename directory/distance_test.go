@@ -17,28 +17,66 @@ func TestDistance(t *testing.T) {
 		{"soltau", "soltau", 2, 0},
 		{"soltau", "soltu", 2, 1},
 		{"alvern", "avlern", 2, 1},      // one swap
-		{"cordingen", "coirngen", 2, 2}, // swap with a letter between: unrestricted Damerau
+		{"avlern", "alvern", 1, 1},      // within a budget of one
+		{"cordingen", "coirngen", 2, 2}, // swap across a dropped letter: unrestricted Damerau
 		{"ca", "abc", 3, 2},             // the textbook case OSA gets wrong (3)
+		{"abcd", "badc", 2, 2},          // two swaps: Levenshtein 4 = 2*max
+		{"abcdef", "badcfe", 2, 3},      // three swaps, beyond max
+		{"abcdef", "badcfe", 3, 3},      //
 		{"soltau", "xxxxxx", 2, 3},      // beyond max
 		{"", "abc", 5, 3},               //
 		{"abc", "", 1, 2},               // length difference alone exceeds max
+		{"soltau", "slotau", 0, 1},      // max 0: any typo is one too many
 		{"wietzendorf", "wietzendrof", 1, 1},
+		{"wietzendorf", "wietzendrof", 2, 1},
+		{strings.Repeat("a", 50), strings.Repeat("a", 45), 1, 0}, // cut at maxDistLen
 	}
 	for _, tt := range tests {
-		if got := distance([]byte(tt.a), []byte(tt.b), tt.max); got != tt.want {
+		if got := distance([]byte(tt.a), tt.b, tt.max); got != tt.want {
 			t.Errorf("distance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.max, got, tt.want)
 		}
 	}
 }
 
-// TestDistanceAgreesWithLevenshtein checks distance against
-// github.com/agnivade/levenshtein on random words: never more, at least half,
-// equal where no swap helps, and the bound is honoured.
-func TestDistanceAgreesWithLevenshtein(t *testing.T) {
+// TestDistanceMatchesDamerau compares distance with damerauReference and
+// osaReference on every pair of short strings over three letters, on random
+// longer pairs, and on every name of the directory with random typos
+// (substitutions, insertions, deletions and swaps). For each bound max it
+// must return the reference distance when that is at most max, else max+1.
+func TestDistanceMatchesDamerau(t *testing.T) {
+	check := func(a, b string) {
+		t.Helper()
+		ref := damerauReference(a, b)
+		if osa, lev := osaReference(a, b), levenshtein.ComputeDistance(a, b); ref > osa || osa > lev {
+			t.Fatalf("references disagree on %q, %q: Damerau %d, OSA %d, Levenshtein %d", a, b, ref, osa, lev)
+		}
+		for max := range 5 {
+			want := min(ref, max+1)
+			if got := distance([]byte(a), b, max); got != want {
+				t.Fatalf("distance(%q, %q, %d) = %d, want %d (Damerau-Levenshtein %d)", a, b, max, got, want, ref)
+			}
+		}
+	}
+	// Exhaustive: all strings of up to 5 letters over "abc" against all of up to 4.
+	var short []string
+	short = append(short, "")
+	for i := 0; i < len(short) && len(short[i]) < 5; i++ {
+		for _, c := range "abc" {
+			short = append(short, short[i]+string(c))
+		}
+	}
+	pairs := 0
+	for _, a := range short {
+		for _, b := range short {
+			if len(b) <= 4 {
+				check(a, b)
+				pairs++
+			}
+		}
+	}
+	// Random pairs, and random typos in the names of the directory.
 	rng := rand.New(rand.NewPCG(1, 2))
-	letters := "abcdefgh"
-	word := func() string {
-		n := rng.IntN(10)
+	word := func(n int, letters string) string {
 		var b strings.Builder
 		for range n {
 			b.WriteByte(letters[rng.IntN(len(letters))])
@@ -46,29 +84,106 @@ func TestDistanceAgreesWithLevenshtein(t *testing.T) {
 		return b.String()
 	}
 	for range 5000 {
-		a, b := word(), word()
-		lev := levenshtein.ComputeDistance(a, b)
-		got := distance([]byte(a), []byte(b), 20)
-		if got > lev {
-			t.Fatalf("distance(%q, %q) = %d > Levenshtein %d", a, b, got, lev)
+		check(word(rng.IntN(12), "abcd"), word(rng.IntN(12), "abcd"))
+		pairs++
+	}
+	d := mustDefault(t)
+	for _, k := range d.idx.keys {
+		for range 4 {
+			check(k.s, typos(rng, k.s, 1+rng.IntN(4)))
+			pairs++
 		}
-		if 2*got < lev { // a swap saves at most one of Levenshtein's two edits
-			t.Fatalf("distance(%q, %q) = %d, less than half of Levenshtein %d", a, b, got, lev)
+	}
+	t.Logf("%d pairs agree", pairs)
+}
+
+// typos makes n random edits to s: substitutions, insertions, deletions and
+// swaps of neighbouring letters.
+func typos(rng *rand.Rand, s string, n int) string {
+	b := []byte(s)
+	for range n {
+		i := rng.IntN(len(b) + 1)
+		c := byte('a' + rng.IntN(26))
+		switch op := rng.IntN(4); {
+		case op == 0 && i < len(b):
+			b[i] = c
+		case op == 1:
+			b = append(b[:i], append([]byte{c}, b[i:]...)...)
+		case op == 2 && i < len(b):
+			b = append(b[:i], b[i+1:]...)
+		case i+1 < len(b):
+			b[i], b[i+1] = b[i+1], b[i]
 		}
-		// Bounded: the same answer, or max+1.
-		for max := 0; max < 4; max++ {
-			bd := distance([]byte(a), []byte(b), max)
-			if (got <= max && bd != got) || (got > max && bd != max+1) {
-				t.Fatalf("distance(%q, %q, %d) = %d, unbounded %d", a, b, max, bd, got)
+	}
+	return string(b)
+}
+
+// damerauReference is the unrestricted Damerau-Levenshtein distance
+// (Lowrance-Wagner): insertions, deletions, substitutions and swaps of
+// adjacent letters, also with letters inserted or deleted between them.
+// It is the textbook dynamic programme, kept here only to check distance.
+func damerauReference(a, b string) int {
+	la, lb := len(a), len(b)
+	w := lb + 2
+	h := make([]int, (la+2)*w)
+	var da [256]int
+	inf := la + lb
+	h[0] = inf
+	for i := 0; i <= la; i++ {
+		h[(i+1)*w] = inf
+		h[(i+1)*w+1] = i
+	}
+	for j := 0; j <= lb; j++ {
+		h[j+1] = inf
+		h[w+j+1] = j
+	}
+	for i := 1; i <= la; i++ {
+		db := 0
+		for j := 1; j <= lb; j++ {
+			i1, j1 := da[b[j-1]], db
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost, db = 0, j
 			}
+			h[(i+1)*w+j+1] = min(
+				h[i*w+j]+cost,  // substitution or match
+				h[(i+1)*w+j]+1, // insertion
+				h[i*w+j+1]+1,   // deletion
+				h[i1*w+j1]+(i-i1-1)+1+(j-j1-1), // transposition
+			)
+		}
+		da[a[i-1]] = i
+	}
+	return h[(la+1)*w+lb+1]
+}
+
+// osaReference is the optimal string alignment distance (restricted
+// Damerau-Levenshtein: no edits between swapped letters). It is never less
+// than damerauReference and never more than Levenshtein.
+func osaReference(a, b string) int {
+	la, lb := len(a), len(b)
+	w := lb + 1
+	h := make([]int, (la+1)*w)
+	for i := 0; i <= la; i++ {
+		h[i*w] = i
+	}
+	for j := 0; j <= lb; j++ {
+		h[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(h[(i-1)*w+j-1]+cost, h[i*w+j-1]+1, h[(i-1)*w+j]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, h[(i-2)*w+j-2]+1)
+			}
+			h[i*w+j] = v
 		}
 	}
-	// Without any adjacent pair to swap, Damerau equals Levenshtein.
-	for _, p := range [][2]string{{"kitten", "sitting"}, {"flaw", "lawn"}, {"schneverdingen", "schneferdinhgen"}} {
-		if got, want := distance([]byte(p[0]), []byte(p[1]), 20), levenshtein.ComputeDistance(p[0], p[1]); got != want {
-			t.Errorf("distance(%q, %q) = %d, Levenshtein %d", p[0], p[1], got, want)
-		}
-	}
+	return h[la*w+lb]
 }
 
 func TestColognePhonetic(t *testing.T) {

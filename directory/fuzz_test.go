@@ -69,3 +69,27 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDistance compares distance with damerauReference on any two ASCII
+// strings (distance compares folded text; cut as distance cuts them) and any
+// bound up to 4.
+func FuzzDistance(f *testing.F) {
+	for _, p := range [][2]string{{"alvern", "avlern"}, {"cordingen", "coirngen"}, {"ca", "abc"}, {"abcd", "badc"}, {"", "x"}} {
+		f.Add(p[0], p[1], uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, a, b string, m uint8) {
+		ascii := func(s string) string {
+			b := []byte(s[:min(len(s), maxDistLen)])
+			for i := range b {
+				b[i] &= 0x7f
+			}
+			return string(b)
+		}
+		a, b = ascii(a), ascii(b)
+		max := int(m % 5)
+		want := min(damerauReference(a, b), max+1)
+		if got := distance([]byte(a), b, max); got != want {
+			t.Fatalf("distance(%q, %q, %d) = %d, want %d", a, b, max, got, want)
+		}
+	})
+}

@@ -26,6 +26,7 @@ type key struct {
 	words   int     // tokens it was made of
 	entries []entry // what it names; several for "Marbostel"
 	strict  bool    // an everyday word or a strict place: inside a sentence only with care
+	marked  bool    // some word of index.marks picks an outside town among what it names
 }
 
 // entry is what a key names: a place of the county or an outside town.
@@ -46,6 +47,7 @@ type index struct {
 	postal   map[string][]int32 // postal code -> candidate places (see postalCandidates)
 	maxWords int                // most tokens of any key
 	sorted   []int32            // keys naming places of the county, by spelling, for prefix suggestions
+	marks    map[string][]mark  // folded word -> the outside town it picks for a key (see marks.go)
 }
 
 func newIndex(d *Directory) *index {
@@ -70,6 +72,7 @@ func newIndex(d *Directory) *index {
 		}
 	}
 	ix.settle(d.strict)
+	ix.addMarks(d)
 	for k, key := range ix.keys {
 		if slices.ContainsFunc(key.entries, func(e entry) bool { return e.place >= 0 }) {
 			ix.sorted = append(ix.sorted, int32(k))

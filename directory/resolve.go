@@ -12,11 +12,16 @@ package directory
 // exact names are searched with typos: every name's deletion neighbourhood
 // (the strings made by deleting one or two letters) is indexed by a
 // polynomial hash, so the deletions of a word, hashed in constant time each,
-// find every name within two edits; a Damerau-Levenshtein check then keeps
-// those within the budget for the name's length (none below 4 letters, 1
-// below 8, else 2). Words with no such name are tried by Kölner Phonetik.
+// find every name within two edits; an edit-distance check (Levenshtein by
+// github.com/agnivade/levenshtein, a swap of neighbouring letters counting as
+// one typo; see distance) then keeps those within the budget for the name's
+// length (none below 4 letters, 1 below 8, else 2). Words with no such name
+// are tried by Kölner Phonetik.
 //
-// The hits that do not overlap win (most words covered, then best score).
+// The hits that do not overlap win (most words covered, then best score). A
+// word near a name that belongs only to one outside town of that name (the
+// rest of its name, its river, its county: "Buchholz, Landkreis Harburg",
+// "Winsen (Luhe)") picks that town, even a qualifier (see marks.go).
 // An outside town at least as well named as any place of the county makes
 // the answer outside; equally good places in different districts make it
 // ambiguous; a municipality named next to one of its villages picks that one.
@@ -249,7 +254,7 @@ func (s *scratch) lookupDeletion(ix *index, w []byte, h uint64, first, last int)
 		}
 		s.seen = append(s.seen, k)
 		ks := ix.keys[k].s
-		dist := distanceString(w, ks, maxDeletes)
+		dist := distance(w, ks, maxDeletes)
 		if dist > maxDeletes {
 			continue
 		}
@@ -274,16 +279,8 @@ func (s *scratch) phonetic(ix *index, w []byte, c int) {
 	for _, k := range ix.phon[string(s.phon)] {
 		ks := ix.keys[k].s
 		lim := budget(len(ks)) + 1
-		if dist := distanceString(w, ks, lim); dist <= lim {
+		if dist := distance(w, ks, lim); dist <= lim {
 			s.hits = append(s.hits, hit{first: c, last: c, key: k, dist: dist, method: MethodPhonetic, score: typoScore(scorePhonetic, dist, w, ks)})
 		}
 	}
-}
-
-// distanceString is distance for a byte slice and a string, without copying
-// the string onto the heap.
-func distanceString(a []byte, b string, max int) int {
-	var buf [maxDistLen]byte
-	n := copy(buf[:], b)
-	return distance(a, buf[:n], max)
 }

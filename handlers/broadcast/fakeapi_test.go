@@ -139,7 +139,8 @@ func TestDeliveryAgainstFakeAPI(t *testing.T) {
 // (which answers a 429 with retry_after 1 every two seconds) with two replicas,
 // and reports the achieved rate against the configured one, the 429s and memory.
 // The configured rate is raised to 500 msg/s so that one run takes well under a
-// minute; BROADCAST_BENCH_RATE=25 measures the production default (10,000 / 25 = 400 s).
+// minute; BROADCAST_BENCH_RATE=25 measures the production default (10,000 / 25 = 400 s
+// plus the 429 pauses); BROADCAST_BENCH_N changes the number of subscribers.
 func BenchmarkBroadcast10k(b *testing.B) {
 	rate := 500.0
 	if v := os.Getenv("BROADCAST_BENCH_RATE"); v != "" {
@@ -151,6 +152,13 @@ func BenchmarkBroadcast10k(b *testing.B) {
 	api := fakeapi.Start(b)
 	c := redistest.Client(b)
 	r := sender(b, api)
+	subscribers := 10000
+	if v := os.Getenv("BROADCAST_BENCH_N"); v != "" {
+		var err error
+		if subscribers, err = strconv.Atoi(v); err != nil || subscribers <= 0 {
+			b.Fatalf("BROADCAST_BENCH_N=%q is not a positive number", v)
+		}
+	}
 	for range b.N {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() {
@@ -166,13 +174,13 @@ func BenchmarkBroadcast10k(b *testing.B) {
 			}
 		}()
 		rep, err := broadcast.LoadTest(ctx, c, redistest.Prefix(b), r, broadcast.LoadConfig{
-			Subscribers: 10000, Rate: rate, Replicas: 2, Workers: 8, Logger: quiet(),
+			Subscribers: subscribers, Rate: rate, Replicas: 2, Workers: 8, Logger: quiet(),
 		})
 		cancel()
 		if err != nil {
 			b.Fatal(err)
 		}
-		if rep.Duplicates != 0 || rep.Missing != 0 || rep.Delivered != 10000 {
+		if rep.Duplicates != 0 || rep.Missing != 0 || rep.Delivered != int64(subscribers) {
 			b.Fatalf("not exactly once:\n%s", rep)
 		}
 		b.Logf("\n%s", rep)

@@ -131,8 +131,10 @@ return 0
 `)
 
 // paceScript is the shared limiter: a pause after a 429 for everybody, at most one
-// message per chat and interval, and a GCRA for the global rate. It answers 0 when
-// the caller may send now (and books the slot), else the microseconds to wait.
+// message per chat and interval, and a GCRA for the global rate with a tolerance
+// of one message (a slot missed by scheduling jitter can be caught up, the long-run
+// rate never exceeds 1/interval). It answers 0 when the caller may send now (and
+// books the slot), else the microseconds to wait.
 // KEYS: rate, chat, pause. ARGV: emission interval us, chat interval ms.
 var paceScript = redis.NewScript(`
 local p = redis.call('PTTL', KEYS[3])
@@ -144,9 +146,9 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local T = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-if tat > now then return tat - now end
+if tat - now > T then return tat - now - T end
 local nxt = tat + T
-redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', math.floor(T / 1000) + 1000)
+redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', math.floor(2 * T / 1000) + 1000)
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 return 0
 `)

@@ -1,0 +1,96 @@
+package loadtest
+
+import (
+	"context"
+	"maps"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisCounter is a go-redis hook that counts commands and network round trips
+// (a pipeline or transaction is one round trip). Add it to the bot's client with
+// AddHook before the load starts.
+type RedisCounter struct {
+	commands   atomic.Int64
+	roundTrips atomic.Int64
+	errors     atomic.Int64
+
+	mu     sync.Mutex
+	byName map[string]int64 // commands by name ("pipeline" counts pipelines)
+}
+
+func (c *RedisCounter) count(name string) {
+	c.mu.Lock()
+	if c.byName == nil {
+		c.byName = map[string]int64{}
+	}
+	c.byName[name]++
+	c.mu.Unlock()
+}
+
+// ByName returns the commands counted so far by name; pipelines and
+// transactions are counted as "pipeline" besides their commands.
+func (c *RedisCounter) ByName() map[string]int64 {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.byName)
+}
+
+var _ redis.Hook = (*RedisCounter)(nil)
+
+// DialHook passes dials through.
+func (c *RedisCounter) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return next(ctx, network, addr)
+	}
+}
+
+// ProcessHook counts one command and one round trip.
+func (c *RedisCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.commands.Add(1)
+		c.roundTrips.Add(1)
+		c.count(cmd.Name())
+		err := next(ctx, cmd)
+		if err != nil && err != redis.Nil {
+			c.errors.Add(1)
+		}
+		return err
+	}
+}
+
+// ProcessPipelineHook counts the pipeline's commands and one round trip.
+func (c *RedisCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.commands.Add(int64(len(cmds)))
+		c.roundTrips.Add(1)
+		c.count("pipeline")
+		for _, cmd := range cmds {
+			c.count(cmd.Name())
+		}
+		err := next(ctx, cmds)
+		if err != nil && err != redis.Nil {
+			c.errors.Add(1)
+		}
+		return err
+	}
+}
+
+// RedisCounts are the counters at one moment.
+type RedisCounts struct {
+	Commands, RoundTrips, Errors int64
+}
+
+// Counts returns the counters so far.
+func (c *RedisCounter) Counts() RedisCounts {
+	if c == nil {
+		return RedisCounts{}
+	}
+	return RedisCounts{Commands: c.commands.Load(), RoundTrips: c.roundTrips.Load(), Errors: c.errors.Load()}
+}

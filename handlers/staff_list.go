@@ -1,5 +1,3 @@
-//go:build staff
-
 package handlers
 
 import (

@@ -1,5 +1,3 @@
-//go:build staff
-
 package handlers_test
 
 import (

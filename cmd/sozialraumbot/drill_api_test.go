@@ -74,4 +74,3 @@ func TestDrillAPIFaults(t *testing.T) {
 	}
 	t.Logf("statuses served: %v", statuses)
 }
-

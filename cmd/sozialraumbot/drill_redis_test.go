@@ -118,4 +118,3 @@ func sum(m map[int64]int) (n int) {
 	}
 	return n
 }
-

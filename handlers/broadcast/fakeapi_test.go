@@ -140,7 +140,8 @@ func TestDeliveryAgainstFakeAPI(t *testing.T) {
 // and reports the achieved rate against the configured one, the 429s and memory.
 // The configured rate is raised to 500 msg/s so that one run takes well under a
 // minute; BROADCAST_BENCH_RATE=25 measures the production default (10,000 / 25 = 400 s
-// plus the 429 pauses); BROADCAST_BENCH_N changes the number of subscribers.
+// plus the 429 pauses); BROADCAST_BENCH_N changes the number of subscribers and
+// BROADCAST_BENCH_429_EVERY the interval of the 429s (0: none).
 func BenchmarkBroadcast10k(b *testing.B) {
 	rate := 500.0
 	if v := os.Getenv("BROADCAST_BENCH_RATE"); v != "" {
@@ -159,10 +160,20 @@ func BenchmarkBroadcast10k(b *testing.B) {
 			b.Fatalf("BROADCAST_BENCH_N=%q is not a positive number", v)
 		}
 	}
+	every := 2 * time.Second // how often the fake API answers one 429
+	if v := os.Getenv("BROADCAST_BENCH_429_EVERY"); v != "" {
+		var err error
+		if every, err = time.ParseDuration(v); err != nil {
+			b.Fatalf("BROADCAST_BENCH_429_EVERY=%q is not a duration", v)
+		}
+	}
 	for range b.N {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() {
-			t := time.NewTicker(2 * time.Second)
+			if every <= 0 {
+				return
+			}
+			t := time.NewTicker(every)
 			defer t.Stop()
 			for {
 				select {

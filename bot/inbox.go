@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -14,7 +15,13 @@ import (
 // answers 200 and the polling offset advances only after that), and popped only
 // after it was handled, under the chat's lock; so arrival order holds across
 // replicas and an update in hand survives a crash. Lists are short-lived: a
-// drained list no longer exists.
+// drained list no longer exists, and a list nobody drains (every replica gone)
+// expires after inboxTTL, so a queued message text is never kept longer than
+// Telegram itself keeps an unconfirmed update.
+// inboxTTL bounds how long a queued update (which may hold a message text) is
+// kept in Redis: Telegram gives up on unconfirmed updates after 24 hours, too.
+const inboxTTL = 24 * time.Hour
+
 type inbox struct {
 	c      redis.UniversalClient
 	prefix string
@@ -27,6 +34,7 @@ func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" 
 func (q *inbox) push(ctx context.Context, key string, raw []byte) error {
 	_, err := q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.RPush(ctx, q.listKey(key), raw)
+		p.Expire(ctx, q.listKey(key), inboxTTL)
 		p.SAdd(ctx, q.pendingKey(), key)
 		return nil
 	})

@@ -54,3 +54,12 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	}
 	return LoadFlags(getenv, f)
 }
+
+// PrintFlags writes the configuration flags and their meaning to w, for a
+// subcommand's -h (Load itself prints nothing).
+func PrintFlags(w io.Writer) {
+	fs := flag.NewFlagSet("sozialraumbot", flag.ContinueOnError)
+	fs.SetOutput(w)
+	AddFlags(fs)
+	fs.PrintDefaults()
+}

@@ -329,3 +329,13 @@ func TestExampleFile(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestPrintFlags(t *testing.T) {
+	var b strings.Builder
+	PrintFlags(&b)
+	for _, d := range flagDefs {
+		if !strings.Contains(b.String(), "-"+d.name) || !strings.Contains(b.String(), d.env) {
+			t.Errorf("PrintFlags lacks -%s (%s):\n%s", d.name, d.env, b.String())
+		}
+	}
+}

@@ -95,8 +95,9 @@ func TestDrillSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	began := time.Now()
 	first := drillServe(t, vars, "first.log")
-	if _, err := api.Wait("getUpdates", 1, drillWait); err != nil {
+	if _, err := api.Wait("deleteWebhook", 1, drillWait); err != nil { // polling starts next
 		t.Fatal(err)
 	}
 	bc := broadcast.New(rdb, prefix, store, broadcast.Options{})
@@ -123,15 +124,17 @@ func TestDrillSIGKILL(t *testing.T) {
 	isDelivery := func(r fakeapi.Request) bool {
 		return r.Method == "sendMessage" && r.Status == http.StatusOK && r.ChatID >= 10_000 && r.ChatID < 10_000+subscribers
 	}
-	for m := range perParent / 2 {
+	for m := range perParent * 2 / 3 {
 		pushRound(m)
 	}
 	if _, err := api.WaitFunc(parents*perParent/3, drillWait, isParent); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("parents a third answered after %s", time.Since(began).Round(time.Millisecond))
 	if _, err := api.WaitFunc(20, drillWait, isDelivery); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("killing after %s", time.Since(began).Round(time.Millisecond))
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +142,7 @@ func TestDrillSIGKILL(t *testing.T) {
 	atKill := len(api.Requests(""))
 	answeredAtKill := countReqs(api, isParent)
 	deliveredAtKill := countReqs(api, isDelivery)
-	for m := perParent / 2; m < perParent; m++ {
+	for m := perParent * 2 / 3; m < perParent; m++ {
 		pushRound(m) // while no bot runs
 	}
 

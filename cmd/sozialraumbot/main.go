@@ -10,6 +10,7 @@
 //	sozialraumbot config             print the effective configuration, secrets masked
 //	sozialraumbot loadtest           load and fault drills against a fake Bot API
 //	sozialraumbot version            print version and build information
+//	sozialraumbot healthcheck        check a running bot's /healthz (container HEALTHCHECK)
 //
 // This is the only place that wires concrete parts together.
 package main
@@ -47,6 +48,7 @@ func commands() []command {
 		{"config", "print the effective configuration with secrets masked", runConfig},
 		{"loadtest", "load, soak and fault drills against an in-process fake Bot API", runLoadtest},
 		{"version", "print the version and build information", runVersion},
+		{"healthcheck", "check a running bot's /healthz (the container's HEALTHCHECK)", runHealthcheck},
 	}
 }
 

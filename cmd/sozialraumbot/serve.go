@@ -19,6 +19,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	cfg, err := config.Load(e.getenv, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(e.stderr, "Usage: sozialraumbot serve [flags]\n\nRuns the Telegram bot until SIGINT/SIGTERM. Flags override the environment:")
+			config.PrintFlags(e.stderr)
 			return nil
 		}
 		return fmt.Errorf("%w: %w", errUsage, err)

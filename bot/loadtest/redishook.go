@@ -32,7 +32,8 @@ func (c *RedisCounter) count(name string) {
 }
 
 // ByName returns the commands counted so far by name; pipelines and
-// transactions are counted as "pipeline" besides their commands.
+// transactions are counted as "pipeline" besides their commands, failed single
+// commands also as "error:<name>".
 func (c *RedisCounter) ByName() map[string]int64 {
 	if c == nil {
 		return nil
@@ -60,6 +61,7 @@ func (c *RedisCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 		err := next(ctx, cmd)
 		if err != nil && err != redis.Nil {
 			c.errors.Add(1)
+			c.count("error:" + cmd.Name())
 		}
 		return err
 	}
@@ -75,11 +77,23 @@ func (c *RedisCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 			c.count(cmd.Name())
 		}
 		err := next(ctx, cmds)
-		if err != nil && err != redis.Nil {
+		if err != nil && err != redis.Nil && !connectionSetup(cmds) {
 			c.errors.Add(1)
+			c.count("error:pipeline")
 		}
 		return err
 	}
+}
+
+// connectionSetup reports whether cmds are go-redis's own connection handshake
+// (CLIENT SETINFO, HELLO), whose errors on older servers go-redis ignores.
+func connectionSetup(cmds []redis.Cmder) bool {
+	for _, c := range cmds {
+		if n := c.Name(); n != "client" && n != "hello" {
+			return false
+		}
+	}
+	return true
 }
 
 // RedisCounts are the counters at one moment.

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// loadtestEnv runs `sozialraumbot loadtest args...` and returns its JSON report.
+func loadtestRun(t *testing.T, args ...string) (loadtestReport, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	args = append([]string{"loadtest", "-json", "-redis-url", redistest.URL(t)}, args...)
+	if code := run(context.Background(), args, e); code != 0 {
+		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	var rep loadtestReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	return rep, errb.String()
+}
+
+// TestLoadtestShort is the CI version of the load run (seconds, not minutes): the
+// serve code path and the bare baseline both answer every turn of every parent
+// exactly once, and every number of the report is measured.
+func TestLoadtestShort(t *testing.T) {
+	rep, stderr := loadtestRun(t, "-parents", "6", "-duration", "1500ms")
+	ours, bare := rep.Ours, rep.Bare
+	if ours == nil || bare == nil {
+		t.Fatalf("report without both runs: %+v", rep)
+	}
+	for _, r := range []struct {
+		name string
+		v    bool
+	}{
+		{"our updates", ours.Updates >= 6},
+		{"bare updates", bare.Updates >= 6},
+		{"no timeouts", ours.Timeouts == 0 && bare.Timeouts == 0},
+		{"no extra replies", ours.Extra == 0 && bare.Extra == 0},
+		{"buttons from the bot's keyboards", ours.Fallbacks == 0},
+		{"latency", ours.P50 > 0 && ours.P50 <= ours.P99 && ours.P99 <= ours.Max},
+		{"redis commands counted", ours.RedisCmdsPerUpdate >= 1 && ours.RedisTripsPerUpdate >= 1 &&
+			ours.RedisTripsPerUpdate <= ours.RedisCmdsPerUpdate},
+		{"redis healthy", ours.RedisErrors == 0},
+		{"bare has no redis", bare.RedisCmdsPerUpdate == 0},
+		{"allocations", ours.AllocsPerUpdate > 0 && ours.BytesPerUpdate > 0},
+		{"memory sampled", ours.Peak.HeapInuse > 0 && ours.Peak.Goroutines > 0},
+		{"ratio", rep.Ratio > 0},
+		{"machine", rep.Machine.CPUs > 0 && rep.Machine.GoVersion != ""},
+		{"no errors", len(rep.Errors) == 0},
+	} {
+		if !r.v {
+			t.Errorf("%s: ours %+v\nbare %+v\nstderr:\n%s", r.name, ours, bare, stderr)
+		}
+	}
+	if strings.Contains(stderr, "loadtest-token") {
+		t.Error("the bot token reached the log")
+	}
+}
+
+// TestLoadtestSoakShort is the CI version of the soak: a series is kept, and
+// when the run is over the bot's goroutines are gone (nothing leaks per update).
+func TestLoadtestSoakShort(t *testing.T) {
+	before := runtime.NumGoroutine()
+	rep, _ := loadtestRun(t, "-parents", "4", "-duration", "0", "-soak", "2500ms")
+	s := rep.Soak
+	if s == nil || rep.Ours != nil || s.Updates < 4 || s.Timeouts != 0 || len(s.Series) < 2 {
+		t.Fatalf("soak report: %+v", rep)
+	}
+	// Goroutines left behind after shutdown (idle HTTP connections close lazily).
+	deadline := time.Now().Add(30 * time.Second)
+	for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before+4 {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d goroutines before, %d after the soak:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestLoadtestUsage(t *testing.T) {
+	for _, args := range [][]string{{"-parents", "0"}, {"-drill", "all"}, {"extra"}, {"-nope"}} {
+		var out, errb bytes.Buffer
+		e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		if code := run(context.Background(), append([]string{"loadtest"}, args...), e); code != 2 {
+			t.Errorf("%v: exit code %d, want 2", args, code)
+		}
+	}
+}

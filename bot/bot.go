@@ -120,7 +120,8 @@ func New(opts Options) (*Bot, error) {
 	b.sender = NewSender(api, opts.Metrics)
 	if opts.Redis != nil {
 		b.redis = redisParts{
-			inbox:  &inbox{c: opts.Redis, prefix: opts.KeyPrefix},
+			inbox: &inbox{c: opts.Redis, prefix: opts.KeyPrefix,
+				lockTTL: opts.LockTTL, dedupTTL: opts.DedupTTL},
 			locker: redisstore.NewLocker(opts.Redis, opts.KeyPrefix, opts.LockTTL),
 			dedup:  redisstore.NewDedup(opts.Redis, opts.KeyPrefix, opts.DedupTTL),
 		}
@@ -147,6 +148,8 @@ func setDefaults(o *Options) {
 	def(&o.HandleTimeout, 60*time.Second)
 	def(&o.ShutdownTimeout, 30*time.Second)
 	def(&o.SweepInterval, 5*time.Second)
+	def(&o.LockTTL, redisstore.DefaultLockTTL)
+	def(&o.DedupTTL, redisstore.DefaultDedupTTL)
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = 16
 	}

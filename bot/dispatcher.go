@@ -253,56 +253,119 @@ func (d *dispatcher) runLocal(key string, j *job) {
 	d.handle(j.m, false)
 }
 
-// drain handles the key's inbox under its lock, oldest first. It returns false
-// when Redis failed (the updates stay in the inbox).
-func (d *dispatcher) drain(key string) bool {
-	ctx := d.baseCtx
-	lctx, cancel := context.WithTimeout(ctx, d.timeout)
-	lock, err := d.locker.Lock(lctx, key)
-	cancel()
+// drain handles the key's inbox, oldest first, under the chat's lock: acquire
+// takes the lock and returns the head (one round trip), and each complete
+// finishes an update and returns the next (one round trip each) until the list
+// is empty. When another holder has the chat it drains the update we pushed, so
+// there is nothing to wait for. On a Redis failure the updates stay in the inbox
+// and the sweeper reschedules the key once Redis answers again (a lock we hold
+// then expires after its TTL).
+func (d *dispatcher) drain(key string) {
+	c, h, err := d.inbox.acquire(d.baseCtx, key)
 	if err != nil {
-		d.redisFailed("lock", err)
-		return false
+		d.redisFailed("inbox_acquire", err)
+		return
 	}
-	defer d.unlock(lock)
+	d.redisOK()
 	for {
-		select {
-		case <-lock.Lost():
+		d.duplicates(h.skipped)
+		switch h.status {
+		case headBusy, headEmpty:
+			return
+		case headLost:
 			d.log.Warn("chat lock lost while handling; leaving the rest to its new holder", "key", key)
-			return true
-		default:
+			return
 		}
-		raw, err := d.inbox.peek(ctx, key)
+		id := d.handleHead(c, h)
+		// Finishing a handled update matters even during shutdown: not under baseCtx.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		h, err = d.inbox.complete(ctx, c, id)
+		cancel()
 		if err != nil {
-			d.redisFailed("inbox_peek", err)
-			return false
+			d.redisFailed("inbox_complete", err)
+			return
 		}
-		if raw == nil {
-			done, err := d.inbox.finish(ctx, key)
-			if err != nil {
-				d.redisFailed("inbox_finish", err)
-				return false
-			}
-			d.redisOK()
-			if done {
-				return true
-			}
-			continue
+	}
+}
+
+// handleHead handles the head update of a held chat and returns the update_id
+// for complete to mark done ("" when Redis could not read it from the update).
+// Redis already deduplicated it (skipped ids done, marked it running); the
+// in-memory ids catch an update handled here whose complete failed.
+func (d *dispatcher) handleHead(c claim, h head) string {
+	var u models.Update
+	if err := json.Unmarshal(h.raw, &u); err != nil {
+		d.log.Error("dropping undecodable update from the inbox", "key", c.key, "err", err)
+		return h.id
+	}
+	m, ok := mapUpdate(&u)
+	if !ok {
+		return h.id
+	}
+	stop := d.renewWhileLong(c)
+	defer stop()
+	if h.id == "" {
+		// Redis could not read the id (an unusual JSON layout): deduplicate with
+		// the separate dedup calls.
+		d.handle(m, true)
+		return ""
+	}
+	if d.recent.has(u.ID) {
+		d.duplicates(1)
+		d.log.Debug("duplicate update", "update_id", u.ID)
+		return h.id
+	}
+	if h.rerun {
+		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", u.ID)
+	}
+	d.call(m)
+	d.recent.add(u.ID)
+	return h.id
+}
+
+// renewWhileLong renews the chat's lock every third of its TTL while one
+// update's handling runs that long; short handling costs no renewal (complete
+// renews the lock anyway). The returned function stops it.
+func (d *dispatcher) renewWhileLong(c claim) (stop func()) {
+	every := d.inbox.lockTTL / 3
+	var (
+		mu      sync.Mutex
+		stopped bool
+		t       *time.Timer
+	)
+	var tick func()
+	tick = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		held, err := d.inbox.renew(ctx, c)
+		cancel()
+		switch {
+		case err != nil:
+			d.redisFailed("lock_renew", err)
+		case !held:
+			d.log.Warn("chat lock lost while handling", "key", c.key)
+			return
 		}
-		var u models.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
-			d.log.Error("dropping undecodable update from the inbox", "key", key, "err", err)
-		} else if m, ok := mapUpdate(&u); ok {
-			d.handle(m, true)
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			t.Reset(every)
 		}
-		left, err := d.inbox.pop(ctx, key)
-		if err != nil {
-			d.redisFailed("inbox_pop", err)
-			return false
-		}
-		if left == 0 {
-			return true
-		}
+	}
+	mu.Lock()
+	t = time.AfterFunc(every, tick)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
+}
+
+// duplicates counts n updates dropped as already handled.
+func (d *dispatcher) duplicates(n int) {
+	for range n {
+		d.metrics.Duplicate()
 	}
 }
 
@@ -314,7 +377,8 @@ func (d *dispatcher) unlock(lock *redisstore.Lock) {
 	}
 }
 
-// handle runs the conversation for one update, once per update_id.
+// handle runs the conversation for one update, once per update_id (an update
+// held in memory, or an inbox update whose id Redis could not read).
 // locked says the chat's Redis lock is held.
 func (d *dispatcher) handle(m mapped, locked bool) {
 	id := m.update.ID

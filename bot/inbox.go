@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
-	"errors"
+	crand "crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -14,28 +16,44 @@ import (
 // (<prefix>:inbox:pending). An update is pushed when it arrives (the webhook
 // answers 200 and the polling offset advances only after that), and popped only
 // after it was handled, under the chat's lock; so arrival order holds across
-// replicas and an update in hand survives a crash. Lists are short-lived: a
-// drained list no longer exists, and a list nobody drains (every replica gone)
-// expires after inboxTTL, so a queued message text is never kept longer than
-// Telegram itself keeps an unconfirmed update.
+// replicas and an update in hand survives a crash. The lock and the update_id
+// deduplication are part of the same scripts (inboxscripts.go), so that taking
+// a chat, deduplicating and reading its head is one round trip, and finishing an
+// update and reading the next is another. Lists are short-lived: a drained list
+// no longer exists, and a list nobody drains (every replica gone) expires after
+// inboxTTL, so a queued message text is never kept longer than Telegram itself
+// keeps an unconfirmed update.
+type inbox struct {
+	c        redis.UniversalClient
+	prefix   string
+	lockTTL  time.Duration
+	dedupTTL time.Duration
+}
+
 // inboxTTL bounds how long a queued update (which may hold a message text) is
 // kept in Redis: Telegram gives up on unconfirmed updates after 24 hours, too.
 const inboxTTL = 24 * time.Hour
 
-type inbox struct {
-	c      redis.UniversalClient
-	prefix string
-}
-
 func (q *inbox) listKey(key string) string { return q.prefix + ":inbox:" + key }
 func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" }
+func (q *inbox) lockKey(key string) string { return q.prefix + ":lock:" + key }
+func (q *inbox) seenPrefix() string        { return q.prefix + ":seen:" }
 
-// push appends a raw update to the key's list.
-func (q *inbox) push(ctx context.Context, key string, raw []byte) error {
+// entry is one update to push.
+type entry struct {
+	key string
+	raw []byte
+}
+
+// push appends raw updates to their keys' lists and marks the keys pending, in
+// one MULTI/EXEC (one round trip for a whole getUpdates batch, atomic).
+func (q *inbox) push(ctx context.Context, es ...entry) error {
 	_, err := q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.RPush(ctx, q.listKey(key), raw)
-		p.Expire(ctx, q.listKey(key), inboxTTL)
-		p.SAdd(ctx, q.pendingKey(), key)
+		for _, e := range es {
+			p.RPush(ctx, q.listKey(e.key), e.raw)
+			p.Expire(ctx, q.listKey(e.key), inboxTTL)
+			p.SAdd(ctx, q.pendingKey(), e.key)
+		}
 		return nil
 	})
 	if err != nil {
@@ -44,48 +62,117 @@ func (q *inbox) push(ctx context.Context, key string, raw []byte) error {
 	return nil
 }
 
-// peek returns the oldest update of the key, nil when the list is empty.
-func (q *inbox) peek(ctx context.Context, key string) ([]byte, error) {
-	b, err := q.c.LIndex(ctx, q.listKey(key), 0).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("inbox peek: %w", err)
-	}
-	return b, nil
+// headStatus is what acquire or complete found.
+type headStatus int
+
+const (
+	headBusy  headStatus = 0 // another holder has the chat (and will drain it)
+	headEmpty headStatus = 1 // nothing queued; the lock is not held
+	headReady headStatus = 2 // head returned; the lock is held
+	headLost  headStatus = 3 // the lock expired or went to another holder
+)
+
+// head is the answer of acquire and complete.
+type head struct {
+	status  headStatus
+	skipped int    // duplicates popped (their id was done)
+	raw     []byte // the oldest update, with headReady
+	id      string // its update_id as read by Redis; "" when Redis could not read it
+	rerun   bool   // its id was marked running: a holder died while handling it
 }
 
-var popScript = redis.NewScript(`
-redis.call('LPOP', KEYS[1])
-local n = redis.call('LLEN', KEYS[1])
-if n == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
-return n
-`)
-
-// pop removes the oldest update of the key (after it was handled) and returns
-// how many remain; at 0 the key also leaves the pending set, atomically.
-func (q *inbox) pop(ctx context.Context, key string) (int, error) {
-	n, err := popScript.Run(ctx, q.c, []string{q.listKey(key), q.pendingKey()}, key).Int()
-	if err != nil {
-		return 0, fmt.Errorf("inbox pop: %w", err)
-	}
-	return n, nil
+// claim is a held chat: the lock token.
+type claim struct {
+	key   string
+	token string
 }
 
-var finishScript = redis.NewScript(`
-if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end
-return 0
-`)
+func newToken() string {
+	var b [16]byte
+	_, _ = crand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
 
-// finish removes the key from the pending set if its list is empty, atomically;
-// it reports whether it did (false: updates arrived meanwhile).
-func (q *inbox) finish(ctx context.Context, key string) (bool, error) {
-	n, err := finishScript.Run(ctx, q.c, []string{q.listKey(key), q.pendingKey()}, key).Int()
+// acquire takes the chat's lock if it is free and returns its oldest update
+// that was not handled yet (marked running).
+func (q *inbox) acquire(ctx context.Context, key string) (claim, head, error) {
+	c := claim{key: key, token: newToken()}
+	v, err := acquireScript.Run(ctx, q.c, q.keys(key), q.args(c)...).Slice()
 	if err != nil {
-		return false, fmt.Errorf("inbox finish: %w", err)
+		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
+	}
+	h, err := parseHead(v)
+	if err != nil {
+		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
+	}
+	return c, h, nil
+}
+
+// complete marks the handled update done (id "" : unknown to Redis), pops it and
+// returns the next one with the lock renewed, or releases the lock when the list
+// is empty.
+func (q *inbox) complete(ctx context.Context, c claim, id string) (head, error) {
+	v, err := completeScript.Run(ctx, q.c, q.keys(c.key), append(q.args(c), id)...).Slice()
+	if err != nil {
+		return head{}, fmt.Errorf("inbox complete: %w", err)
+	}
+	h, err := parseHead(v)
+	if err != nil {
+		return head{}, fmt.Errorf("inbox complete: %w", err)
+	}
+	return h, nil
+}
+
+// renew extends the held lock; false when it is no longer held.
+func (q *inbox) renew(ctx context.Context, c claim) (bool, error) {
+	n, err := renewScript.Run(ctx, q.c, []string{q.lockKey(c.key)}, c.token, q.lockTTL.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("inbox renew: %w", err)
 	}
 	return n == 1, nil
+}
+
+func (q *inbox) keys(key string) []string {
+	return []string{q.listKey(key), q.lockKey(key), q.pendingKey()}
+}
+
+func (q *inbox) args(c claim) []any {
+	return []any{c.token, q.lockTTL.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL / time.Second), c.key}
+}
+
+// parseHead reads a script answer {status, skipped, head, id, was_running}.
+func parseHead(v []any) (head, error) {
+	if len(v) == 0 {
+		return head{}, fmt.Errorf("empty script answer")
+	}
+	st, ok := v[0].(int64)
+	if !ok || st < 0 || st > 3 {
+		return head{}, fmt.Errorf("unexpected script status %v", v[0])
+	}
+	h := head{status: headStatus(st)}
+	if len(v) > 1 {
+		n, _ := v[1].(int64)
+		h.skipped = int(n)
+	}
+	if h.status != headReady {
+		return h, nil
+	}
+	if len(v) != 5 {
+		return head{}, fmt.Errorf("script answer of %d parts", len(v))
+	}
+	raw, ok1 := v[2].(string)
+	id, ok2 := v[3].(string)
+	rerun, ok3 := v[4].(int64)
+	if !ok1 || !ok2 || !ok3 {
+		return head{}, fmt.Errorf("malformed script answer")
+	}
+	if id != "" {
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return head{}, fmt.Errorf("script read update_id %q: %w", id, err)
+		}
+	}
+	h.raw, h.id, h.rerun = []byte(raw), id, rerun == 1
+	return h, nil
 }
 
 // pending lists the keys with queued updates.

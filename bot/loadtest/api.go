@@ -64,8 +64,14 @@ type Reply struct {
 }
 
 // Completes reports whether the reply ends a parent's turn: a message into the
-// chat or an inline answer (a callback acknowledgement alone does not).
-func (r Reply) Completes() bool { return r.Method != "answerCallbackQuery" }
+// chat or an inline answer (a callback acknowledgement or a chat action alone does not).
+func (r Reply) Completes() bool {
+	switch r.Method {
+	case "sendMessage", "sendContact", "sendLocation", "editMessageText", "answerInlineQuery":
+		return true
+	}
+	return false
+}
 
 // NewAPI starts a fake Bot API on a local port. Close it when done.
 func NewAPI() *API {

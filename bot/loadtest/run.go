@@ -35,6 +35,8 @@ type Config struct {
 	SampleEvery time.Duration        // memory and goroutine sampling [100 ms]
 	SeriesEvery time.Duration        // one kept sample per [1 s] (soak curves)
 	Seed        uint64               // dialogue randomness [1]
+	// Omit leaves steps with these texts (e.g. "/meinedaten") out of the dialogues.
+	Omit []string
 }
 
 func (c Config) withDefaults() Config {
@@ -67,6 +69,9 @@ type Result struct {
 	Extra    int64         `json:"extra_replies"`
 	// Fallbacks are button presses not taken from a keyboard the bot sent.
 	Fallbacks int64 `json:"fallback_presses"`
+	// Unattributed are replies the fake could not hand to a simulated chat
+	// (unknown chat, or the chat's buffer was full); 0 in a sound run.
+	Unattributed int64 `json:"unattributed_replies"`
 
 	PerSecond float64       `json:"updates_per_second"`
 	P50       time.Duration `json:"p50_ns"`
@@ -105,6 +110,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	script.Omit = cfg.Omit
 	api := NewAPI()
 	defer api.Close()
 
@@ -169,6 +175,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 		Updates: c.answered.Load(), Timeouts: c.timeouts.Load(), Extra: c.extra.Load(), Fallbacks: c.fallbacks.Load(),
 		P50: hist.Quantile(0.50), P95: hist.Quantile(0.95), P99: hist.Quantile(0.99), Max: hist.Max(), Mean: hist.Mean(),
 		RedisErrors: redisAfter.Errors - redisBefore.Errors, GCCycles: after.NumGC - before.NumGC,
+		Unattributed: apiAfter.Unrouted - apiBefore.Unrouted + apiAfter.Overflows - apiBefore.Overflows,
 	}
 	r.Peak, r.Series = smp.result()
 	if len(r.Series) > 0 {

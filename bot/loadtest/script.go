@@ -3,6 +3,7 @@ package loadtest
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,9 @@ type Step struct {
 // sentences in several languages, postal codes, button presses, subscriptions,
 // shared locations, inline queries and privacy commands.
 type Script struct {
+	// Omit leaves steps with these texts out of every dialogue.
+	Omit []string
+
 	places  []directory.Place
 	located []directory.Place
 	postal  []string
@@ -74,7 +78,7 @@ func (s *Script) Dialogue(rng *rand.Rand) []Step {
 	loc := s.located[rng.IntN(len(s.located))]
 	sent := sentences[rng.IntN(len(sentences))]
 	lang := sent.lang
-	return []Step{
+	steps := []Step{
 		{Kind: KindText, Text: "/start", Lang: lang},
 		{Kind: KindText, Text: Typo(rng, a.Name), Lang: lang},
 		{Kind: KindButton, Prefixes: []string{"v1|o|"}, Fallback: "v1|o|" + a.District, Lang: lang},
@@ -88,6 +92,7 @@ func (s *Script) Dialogue(rng *rand.Rand) []Step {
 		{Kind: KindText, Text: "/abo", Lang: lang},
 		{Kind: KindText, Text: "/meinedaten", Lang: lang},
 	}
+	return slices.DeleteFunc(steps, func(st Step) bool { return slices.Contains(s.Omit, st.Text) })
 }
 
 // Typo misspells a name the way people do: a swapped, dropped, doubled or

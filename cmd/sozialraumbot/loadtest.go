@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -57,6 +58,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	redisURL := fs.String("redis-url", "", "Redis URL (default $REDIS_URL, else redis://127.0.0.1:6379/0)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load run of our bot to `file`")
+	omit := fs.String("omit", "", "comma-separated steps to leave out of the dialogues, e.g. /meinedaten")
 	drill := fs.String("drill", "", "fault drills are Go tests: see -h")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot loadtest [flags]")
@@ -100,7 +102,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	}
 	var errs []error
 	if *duration > 0 {
-		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration}
+		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration, Omit: splitList(*omit)}
 		fmt.Fprintf(progress, "load: our bot (serve code path, Redis %s), %d parents, %s ...\n", redactURL(url), *parents, *duration)
 		stopProfile, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -126,7 +128,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	}
 	if *soak > 0 && ctx.Err() == nil {
 		fmt.Fprintf(progress, "soak: our bot, %d parents, %s ...\n", *parents, *soak)
-		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *soak,
+		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *soak, Omit: splitList(*omit),
 			SeriesEvery: max(time.Second, *soak/60)}
 		s, err := runServeTarget(ctx, cfg, e, url)
 		if err != nil {
@@ -272,6 +274,17 @@ func printLoadReport(w io.Writer, rep loadtestReport) {
 	for _, e := range rep.Errors {
 		fmt.Fprintln(w, "error:", e)
 	}
+}
+
+// splitList splits a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func verdict(ok bool) string {

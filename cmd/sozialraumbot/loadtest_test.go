@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/bot/loadtest"
+	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
-// loadtestEnv runs `sozialraumbot loadtest args...` and returns its JSON report.
+// loadtestRun runs `sozialraumbot loadtest args...` and returns its JSON report.
 func loadtestRun(t *testing.T, args ...string) (loadtestReport, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -45,7 +48,9 @@ func TestLoadtestShort(t *testing.T) {
 		{"bare updates", bare.Updates >= 6},
 		{"no timeouts", ours.Timeouts == 0 && bare.Timeouts == 0},
 		{"no extra replies", ours.Extra == 0 && bare.Extra == 0},
-		{"buttons from the bot's keyboards", ours.Fallbacks == 0},
+		{"every reply attributed", ours.Unattributed == 0 && bare.Unattributed == 0},
+		// Only a parent's very first press can find no keyboard yet (a place the bot did not recognise).
+		{"buttons from the bot's keyboards", ours.Fallbacks <= int64(ours.Parents)},
 		{"latency", ours.P50 > 0 && ours.P50 <= ours.P99 && ours.P99 <= ours.Max},
 		{"redis commands counted", ours.RedisCmdsPerUpdate >= 1 && ours.RedisTripsPerUpdate >= 1 &&
 			ours.RedisTripsPerUpdate <= ours.RedisCmdsPerUpdate},
@@ -93,5 +98,37 @@ func TestLoadtestUsage(t *testing.T) {
 		if code := run(context.Background(), append([]string{"loadtest"}, args...), e); code != 2 {
 			t.Errorf("%v: exit code %d, want 2", args, code)
 		}
+	}
+}
+
+// BenchmarkLoadtest runs the load test through `go test -bench`: 50 parents for
+// 5 s per iteration against the serve code path and against the bare baseline,
+// reported as custom metrics (the command gives the full report).
+func BenchmarkLoadtest(b *testing.B) {
+	dir, err := directory.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := loadtest.Config{Directory: dir, Parents: 50, Duration: 5 * time.Second}
+	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	for _, bc := range []struct {
+		name string
+		run  func() (loadtest.Result, error)
+	}{
+		{"serve", func() (loadtest.Result, error) { return runServeTarget(context.Background(), cfg, e, redistest.URL(b)) }},
+		{"bare", func() (loadtest.Result, error) { return loadtest.Run(context.Background(), cfg, loadtest.Echo()) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var r loadtest.Result
+			for range b.N {
+				if r, err = bc.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(r.PerSecond, "updates/s")
+			b.ReportMetric(float64(r.P99.Microseconds())/1000, "p99_ms")
+			b.ReportMetric(r.RedisTripsPerUpdate, "redis_trips/update")
+			b.ReportMetric(r.AllocsPerUpdate, "allocs/update")
+		})
 	}
 }

@@ -15,9 +15,22 @@
 //	                                subscription lasts until /abbestellen or /loeschen.
 //	<prefix>:subs:<district_id>     set of chat ids subscribed to the district (the
 //	                                broadcast's recipient list). No TTL.
+//	<prefix>:districts              set of district ids that have (or had) subscribers:
+//	                                the registry DeleteAll works from. District ids only,
+//	                                nothing about a chat. No TTL.
 //
-// Any other key of the form <prefix>:chat:<chat_id>:<anything> (for example written by
-// another package about the same chat) is listed by Export and removed by DeleteAll.
+// These are all the keys the store writes about a chat, and Export and DeleteAll
+// address them by name: they never SCAN, so their cost (one round trip each; DeleteAll
+// is one Lua script) does not grow with the keyspace (dedup, broadcast keys). No other
+// package writes under <prefix>:chat:<chat_id>; a new per-chat key must be added to
+// Export and DeleteAll. The broadcast package's per-chat data (<prefix>:bc:...) is
+// erased by its own Broadcaster.ForgetChat, which the /loeschen handler also calls.
+//
+// DeleteAll removes the chat from every district set in the registry and in the
+// chat's own set, so also from a district set the per-chat set lost track of, and
+// drops districts left without subscribers from the registry: after the last chat is
+// deleted nothing is left under the prefix. For Redis Cluster choose a prefix with a
+// hash tag (e.g. "{srb}"), because the transactions and the script touch several keys.
 //
 // # Versioned state
 //

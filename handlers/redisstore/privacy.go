@@ -2,151 +2,79 @@ package redisstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"time"
+	"errors"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
-// Export returns everything stored about the chat: its state, its subscriptions and
-// a description of any further key under <prefix>:chat:<chat_id>:.
+// Export returns everything stored about the chat: its state and its
+// subscriptions. It reads the chat's keys by name in one round trip, so its cost
+// does not depend on how many other keys the database holds.
 func (s *Store) Export(ctx context.Context, chatID int64) (handlers.PersonalData, error) {
 	var pd handlers.PersonalData
-	st, found, err := s.loadRaw(ctx, chatID)
-	if err != nil {
-		return pd, err
+	var get *redis.StringCmd
+	var subs *redis.StringSliceCmd
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		get = p.Get(ctx, s.chatKey(chatID))
+		subs = p.SMembers(ctx, s.chatSubsKey(chatID))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return pd, unavailable("export", err)
 	}
-	if found {
+	raw, err := get.Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+	case err != nil:
+		return pd, unavailable("export state", err)
+	default:
+		st, ok := decodeState(raw)
+		if !ok {
+			// Same as LoadState: a value nobody can read is discarded, not shown.
+			if err := s.discardState(ctx, chatID); err != nil {
+				return pd, err
+			}
+			break
+		}
 		pd.State = &st
 	}
-	if pd.Subscriptions, err = s.Subscriptions(ctx, chatID); err != nil {
-		return pd, err
+	if pd.Subscriptions, err = subs.Result(); err != nil {
+		return pd, unavailable("export subscriptions", err)
 	}
-	others, err := s.otherChatKeys(ctx, chatID)
-	if err != nil {
-		return pd, err
-	}
-	for _, k := range others {
-		desc, err := s.describe(ctx, k)
-		if err != nil {
-			return pd, err
-		}
-		if pd.Other == nil {
-			pd.Other = map[string]string{}
-		}
-		pd.Other[strings.TrimPrefix(k, s.chatKey(chatID)+":")] = desc
-	}
+	slices.Sort(pd.Subscriptions)
 	return pd, nil
 }
 
-// DeleteAll removes the chat's state, its subscriptions (from both directions, also
-// from district sets the per-chat set no longer lists) and every other key under
-// <prefix>:chat:<chat_id>:.
+// deleteScript erases a chat in one atomic step.
+//
+//	KEYS[1] the district registry, KEYS[2] the chat's state, KEYS[3] the chat's
+//	subscriptions; ARGV[1] the chat id, ARGV[2] the key prefix of district sets.
+//
+// The chat is removed from the set of every district in the registry and in its
+// own subscriptions (so also from a district set the per-chat set lost track of);
+// a district left without subscribers leaves the registry. It returns the number
+// of per-chat keys deleted.
+var deleteScript = redis.NewScript(`
+local ds = redis.call('SMEMBERS', KEYS[1])
+for _, d in ipairs(redis.call('SMEMBERS', KEYS[3])) do ds[#ds + 1] = d end
+for _, d in ipairs(ds) do
+  local k = ARGV[2] .. d
+  redis.call('SREM', k, ARGV[1])
+  if redis.call('SCARD', k) == 0 then redis.call('SREM', KEYS[1], d) end
+end
+return redis.call('DEL', KEYS[2], KEYS[3])
+`)
+
+// DeleteAll removes the chat's state and its subscriptions, from both directions,
+// in one atomic script over keys known by name (no SCAN): its cost does not depend
+// on how many other keys the database holds.
 func (s *Store) DeleteAll(ctx context.Context, chatID int64) error {
-	ds, err := s.c.SMembers(ctx, s.chatSubsKey(chatID)).Result()
-	if err != nil {
-		return unavailable("delete: subscriptions", err)
-	}
-	// District sets that still hold the chat although the per-chat set lost track.
-	var stray []string
-	iter := s.c.Scan(ctx, 0, escapeGlob(s.prefix)+":subs:*", 200).Iterator()
-	for iter.Next(ctx) {
-		stray = append(stray, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		return unavailable("delete: scan subscriptions", err)
-	}
-	others, err := s.otherChatKeys(ctx, chatID)
-	if err != nil {
-		return err
-	}
-	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, d := range ds {
-			p.SRem(ctx, s.subsKey(d), chatID)
-		}
-		for _, k := range stray {
-			p.SRem(ctx, k, chatID)
-		}
-		keys := append([]string{s.chatKey(chatID), s.chatSubsKey(chatID)}, others...)
-		p.Del(ctx, keys...)
-		return nil
-	})
-	if err != nil {
+	keys := []string{s.registryKey(), s.chatKey(chatID), s.chatSubsKey(chatID)}
+	if err := deleteScript.Run(ctx, s.c, keys, chatID, s.subsKey("")).Err(); err != nil {
 		return unavailable("delete", err)
 	}
 	return nil
-}
-
-// loadRaw is LoadState that also tells whether a state was stored.
-func (s *Store) loadRaw(ctx context.Context, chatID int64) (handlers.State, bool, error) {
-	n, err := s.c.Exists(ctx, s.chatKey(chatID)).Result()
-	if err != nil {
-		return handlers.State{}, false, unavailable("export state", err)
-	}
-	if n == 0 {
-		return handlers.State{}, false, nil
-	}
-	st, err := s.LoadState(ctx, chatID)
-	if err != nil {
-		return st, false, err
-	}
-	return st, true, nil
-}
-
-// otherChatKeys lists keys under <prefix>:chat:<id>: other than the subscriptions set.
-func (s *Store) otherChatKeys(ctx context.Context, chatID int64) ([]string, error) {
-	var keys []string
-	subs := s.chatSubsKey(chatID)
-	iter := s.c.Scan(ctx, 0, escapeGlob(s.chatKey(chatID))+":*", 200).Iterator()
-	for iter.Next(ctx) {
-		if k := iter.Val(); k != subs {
-			keys = append(keys, k)
-		}
-	}
-	if err := iter.Err(); err != nil {
-		return nil, unavailable("scan chat keys", err)
-	}
-	return keys, nil
-}
-
-// describe summarises a key by type, size and remaining lifetime, for Export.
-func (s *Store) describe(ctx context.Context, key string) (string, error) {
-	typ, err := s.c.Type(ctx, key).Result()
-	if err != nil {
-		return "", unavailable("export: type", err)
-	}
-	var n int64
-	switch typ {
-	case "set":
-		n, err = s.c.SCard(ctx, key).Result()
-	case "hash":
-		n, err = s.c.HLen(ctx, key).Result()
-	case "list":
-		n, err = s.c.LLen(ctx, key).Result()
-	case "zset":
-		n, err = s.c.ZCard(ctx, key).Result()
-	case "string":
-		n, err = s.c.StrLen(ctx, key).Result()
-	}
-	if err != nil {
-		return "", unavailable("export: size", err)
-	}
-	ttl, err := s.c.TTL(ctx, key).Result()
-	if err != nil {
-		return "", unavailable("export: ttl", err)
-	}
-	desc := formatKeyKind(typ, n)
-	if ttl > 0 {
-		desc += fmt.Sprintf(", expires in %s", ttl.Round(time.Minute))
-	}
-	return desc, nil
-}
-
-// escapeGlob escapes the SCAN MATCH metacharacters in a literal key part.
-func escapeGlob(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
-	return r.Replace(s)
 }

@@ -32,13 +32,18 @@ func (s *Store) LoadState(ctx context.Context, chatID int64) (handlers.State, er
 	}
 	st, ok := decodeState(raw)
 	if !ok {
-		s.log.LogAttrs(ctx, slogWarn, "discarding stored state of an unknown encoding", chatAttr(chatID))
-		if err := s.c.Del(ctx, key).Err(); err != nil {
-			return handlers.State{}, unavailable("discard state", err)
-		}
-		return handlers.State{}, nil
+		return handlers.State{}, s.discardState(ctx, chatID)
 	}
 	return st, nil
+}
+
+// discardState deletes a stored state of an unknown encoding.
+func (s *Store) discardState(ctx context.Context, chatID int64) error {
+	s.log.LogAttrs(ctx, slogWarn, "discarding stored state of an unknown encoding", chatAttr(chatID))
+	if err := s.c.Del(ctx, s.chatKey(chatID)).Err(); err != nil {
+		return unavailable("discard state", err)
+	}
+	return nil
 }
 
 // SaveState stores the chat's state and (re)starts its TTL.

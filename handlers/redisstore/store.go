@@ -67,6 +67,11 @@ func (s *Store) subsKey(district string) string {
 	return s.prefix + ":subs:" + district
 }
 
+// registryKey names the set of district ids that (may) have subscribers.
+func (s *Store) registryKey() string {
+	return s.prefix + ":districts"
+}
+
 // unavailable wraps a backend error so that errors.Is(err, handlers.ErrStoreUnavailable) holds.
 func unavailable(op string, err error) error {
 	return fmt.Errorf("redisstore: %s: %w: %w", op, handlers.ErrStoreUnavailable, err)

@@ -157,32 +157,42 @@ func TestExportAndDeleteAll(t *testing.T) {
 			}
 		}
 	}
-	// Something another package keeps about the chat, and a district set out of sync.
-	c.Set(ctx, p+":chat:5:pending", "x", time.Hour)
-	c.SAdd(ctx, p+":subs:munster-bispingen", chat)
+	// A district set out of sync: it holds the chat, the chat's own set lost track.
+	if err := s.Subscribe(ctx, chat, "munster-bispingen"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SRem(ctx, p+":chat:5:subs", "munster-bispingen").Err(); err != nil {
+		t.Fatal(err)
+	}
 
 	pd, err := s.Export(ctx, chat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pd.State == nil || pd.State.District != "walsrode" {
+	if pd.State == nil || pd.State.District != "walsrode" || pd.State.Lang != "de" || !pd.State.Updated.Equal(st.Updated) {
 		t.Fatalf("Export state = %+v", pd.State)
 	}
 	if !reflect.DeepEqual(pd.Subscriptions, []string{"soltau-wietzendorf", "walsrode"}) {
 		t.Fatalf("Export subscriptions = %v", pd.Subscriptions)
 	}
-	if _, ok := pd.Other["pending"]; !ok || len(pd.Other) != 1 {
-		t.Fatalf("Export other = %v, want the pending key", pd.Other)
+	if len(pd.Other) != 0 {
+		t.Fatalf("Export other = %v, want none", pd.Other)
 	}
 
 	if err := s.DeleteAll(ctx, chat); err != nil {
 		t.Fatal(err)
 	}
+	// The test may SCAN the prefix; the product must not.
 	for _, k := range keys(t, c, p) {
 		switch k {
 		case p + ":chat:6", p + ":chat:6:subs", p + ":subs:walsrode", p + ":subs:soltau-wietzendorf":
 			if c.SIsMember(ctx, k, chat).Val() {
 				t.Errorf("%s still holds chat %d", k, chat)
+			}
+		case p + ":districts":
+			// District ids only; the emptied munster-bispingen left it.
+			if ds := c.SMembers(ctx, k).Val(); len(ds) != 2 || c.SIsMember(ctx, k, "munster-bispingen").Val() {
+				t.Errorf("district registry = %v, want walsrode and soltau-wietzendorf", ds)
 			}
 		default:
 			t.Errorf("key %s left after DeleteAll", k)
@@ -199,9 +209,37 @@ func TestExportAndDeleteAll(t *testing.T) {
 	if ids, _ := s.Subscribers(ctx, "walsrode"); !reflect.DeepEqual(ids, []int64{other}) {
 		t.Fatalf("walsrode subscribers after DeleteAll = %v", ids)
 	}
+	if got, _ := s.LoadState(ctx, other); got.District != "walsrode" {
+		t.Fatalf("other chat lost its state: %+v", got)
+	}
 	// Deleting nothing is fine.
 	if err := s.DeleteAll(ctx, 12345); err != nil {
 		t.Fatal(err)
+	}
+	// Once the last chat is gone, nothing at all is left under the prefix.
+	if err := s.DeleteAll(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if left := keys(t, c, p); len(left) != 0 {
+		t.Fatalf("keys left after deleting every chat: %v", left)
+	}
+}
+
+func TestExportDiscardsUnreadableState(t *testing.T) {
+	ctx := context.Background()
+	s, c, p := newStore(t)
+	if err := c.Set(ctx, p+":chat:8", `{"v":99}`, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Subscribe(ctx, 8, "walsrode"); err != nil {
+		t.Fatal(err)
+	}
+	pd, err := s.Export(ctx, 8)
+	if err != nil || pd.State != nil || !reflect.DeepEqual(pd.Subscriptions, []string{"walsrode"}) {
+		t.Fatalf("Export = %+v, %v; want no state, subscription walsrode", pd, err)
+	}
+	if n := c.Exists(ctx, p+":chat:8").Val(); n != 0 {
+		t.Fatal("unreadable state was kept")
 	}
 }
 

@@ -2,18 +2,19 @@ package redisstore
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Subscribe adds the chat to the district's subscribers (idempotent).
+// Subscribe adds the chat to the district's subscribers (idempotent) and the
+// district to the registry DeleteAll works from.
 func (s *Store) Subscribe(ctx context.Context, chatID int64, district string) error {
 	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, s.subsKey(district), chatID)
 		p.SAdd(ctx, s.chatSubsKey(chatID), district)
+		p.SAdd(ctx, s.registryKey(), district)
 		return nil
 	})
 	if err != nil {
@@ -72,9 +73,4 @@ func (s *Store) Subscribers(ctx context.Context, district string) ([]int64, erro
 	}
 	slices.Sort(ids)
 	return ids, nil
-}
-
-// formatKeyKind is a readable name of a key kind and size for Export.
-func formatKeyKind(kind string, n int64) string {
-	return fmt.Sprintf("%s (%d)", kind, n)
 }

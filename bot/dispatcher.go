@@ -126,38 +126,88 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // safe: written to the Redis inbox (at once) or, without Redis, handled.
 // raw is the update's JSON as received, kept in the inbox.
 func (d *dispatcher) submit(ctx context.Context, raw []byte, u *models.Update) (<-chan struct{}, error) {
-	m, ok := mapUpdate(u)
-	d.metrics.Update(m.kind)
-	if !ok {
-		d.log.Debug("ignoring update", "update_id", u.ID, "type", ignoredType(u))
-		return closedChan, nil
+	acc, err := d.submitBatch(ctx, []incoming{{raw: raw, u: u}})
+	if err != nil {
+		return nil, err
+	}
+	return acc[0], nil
+}
+
+// incoming is one update offered to the dispatcher: its JSON as received and decoded.
+type incoming struct {
+	raw []byte
+	u   *models.Update
+}
+
+// submitBatch takes updates in arrival order, writing all of them to the Redis
+// inbox in one round trip. It returns one channel per update, closed once the
+// update is safe (as submit). On an error it returns the channels of the
+// updates taken before it, in order; the rest were not taken.
+func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan struct{}, error) {
+	acc := make([]<-chan struct{}, len(in))
+	ms := make([]mapped, len(in))
+	var es []entry
+	for i, x := range in {
+		m, ok := mapUpdate(x.u)
+		d.metrics.Update(m.kind)
+		if !ok {
+			d.log.Debug("ignoring update", "update_id", x.u.ID, "type", ignoredType(x.u))
+			acc[i] = closedChan
+			continue
+		}
+		ms[i] = m
+		es = append(es, entry{key: m.key, raw: x.raw})
+	}
+	if len(es) == 0 {
+		return acc, nil
 	}
 	d.mu.Lock()
 	closing := d.closing
 	d.mu.Unlock()
 	if closing {
-		return nil, ErrShuttingDown
+		return taken(acc), ErrShuttingDown
 	}
 	if d.inbox != nil && d.redisUp.Load() {
-		err := d.inbox.push(ctx, m.key, raw)
+		err := d.inbox.push(ctx, es...)
 		if err == nil {
 			d.redisOK()
-			d.schedule(m.key, nil)
-			return closedChan, nil
+			for i := range in {
+				if acc[i] == nil {
+					d.schedule(ms[i].key, nil)
+					acc[i] = closedChan
+				}
+			}
+			return acc, nil
 		}
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return taken(acc), ctx.Err()
 		}
 		d.redisFailed("inbox_push", err)
 	}
-	select {
-	case d.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	for i := range in {
+		if acc[i] != nil {
+			continue
+		}
+		select {
+		case d.slots <- struct{}{}:
+		case <-ctx.Done():
+			return taken(acc), ctx.Err()
+		}
+		j := &job{m: ms[i], accepted: make(chan struct{})}
+		d.schedule(ms[i].key, j)
+		acc[i] = j.accepted
 	}
-	j := &job{m: m, accepted: make(chan struct{})}
-	d.schedule(m.key, j)
-	return j.accepted, nil
+	return acc, nil
+}
+
+// taken returns the leading channels that are set: the updates taken so far.
+func taken(acc []<-chan struct{}) []<-chan struct{} {
+	for i, a := range acc {
+		if a == nil {
+			return acc[:i]
+		}
+	}
+	return acc
 }
 
 // schedule queues a local job (or, with j nil, marks the inbox non-empty) and

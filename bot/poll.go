@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -112,31 +113,56 @@ func (p *poller) run(ctx context.Context) {
 			continue
 		}
 		backoff = 0
-		for _, raw := range raws {
-			var u models.Update
-			if err := json.Unmarshal(raw, &u); err != nil || u.ID <= 0 {
-				// Unreadable: it will never become readable; skip it, loudly.
-				var id struct {
-					ID int64 `json:"update_id"`
-				}
-				_ = json.Unmarshal(raw, &id)
-				b.log.Error("skipping an update that cannot be decoded", "update_id", id.ID, "bytes", len(raw), "err", err)
-				if id.ID >= p.offset {
-					p.hand = append(p.hand, inHand{id: id.ID, accepted: closedChan})
-				}
-				continue
-			}
-			if u.ID < p.offset || p.has(u.ID) {
-				continue // already in hand (an unconfirmed batch is served again)
-			}
-			acc, err := b.disp.submit(ctx, raw, &u)
-			if err != nil {
-				return // shutting down: the update stays unconfirmed at Telegram
-			}
-			p.hand = append(p.hand, inHand{id: u.ID, accepted: acc})
+		if !p.take(ctx, raws) {
+			return // shutting down: the updates not taken stay unconfirmed at Telegram
 		}
 		p.waitFront(ctx)
 	}
+}
+
+// take hands a getUpdates batch to the dispatcher (one Redis round trip for all
+// of it) and puts its updates in hand, in order. It returns false when the
+// dispatcher took not all of them (shutting down).
+func (p *poller) take(ctx context.Context, raws []json.RawMessage) bool {
+	hand := make([]inHand, 0, len(raws))
+	var in []incoming
+	var at []int // index in hand of each incoming
+	for _, raw := range raws {
+		var u models.Update
+		if err := json.Unmarshal(raw, &u); err != nil || u.ID <= 0 {
+			// Unreadable: it will never become readable; skip it, loudly.
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			_ = json.Unmarshal(raw, &id)
+			p.b.log.Error("skipping an update that cannot be decoded", "update_id", id.ID, "bytes", len(raw), "err", err)
+			if id.ID >= p.offset {
+				hand = append(hand, inHand{id: id.ID, accepted: closedChan})
+			}
+			continue
+		}
+		if u.ID < p.offset || p.has(u.ID) || slices.ContainsFunc(hand, func(h inHand) bool { return h.id == u.ID }) {
+			continue // already in hand (an unconfirmed batch is served again)
+		}
+		at = append(at, len(hand))
+		hand = append(hand, inHand{id: u.ID})
+		in = append(in, incoming{raw: raw, u: &u})
+	}
+	acc, err := p.b.disp.submitBatch(ctx, in)
+	for k, a := range acc {
+		hand[at[k]].accepted = a
+	}
+	if err != nil {
+		// Keep the updates in hand up to the first one not taken.
+		n := len(hand)
+		if len(acc) < len(at) {
+			n = at[len(acc)]
+		}
+		p.hand = append(p.hand, hand[:n]...)
+		return false
+	}
+	p.hand = append(p.hand, hand...)
+	return true
 }
 
 func (p *poller) has(id int64) bool {

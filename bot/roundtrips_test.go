@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// tripCounter is a go-redis hook that records every round trip: one command, or
+// one pipeline or MULTI/EXEC, by its command names.
+type tripCounter struct {
+	mu    sync.Mutex
+	trips []string
+}
+
+func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.add(cmd.Name())
+		return next(ctx, cmd)
+	}
+}
+
+func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		names := make([]string, len(cmds))
+		for i, c := range cmds {
+			names[i] = c.Name()
+		}
+		h.add(strings.Join(names, "+"))
+		return next(ctx, cmds)
+	}
+}
+
+func (h *tripCounter) add(s string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.trips = append(h.trips, s)
+}
+
+// hotPath returns the round trips except the sweeper's SMEMBERS (a timer, not per
+// update) and a new connection's handshake (HELLO, CLIENT SETINFO).
+func (h *tripCounter) hotPath() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.trips {
+		if s != "smembers" && s != "hello" && s != "client" && s != "client+client" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// countedRedis returns a client that counts its round trips, with the inbox
+// scripts already loaded (so no NOSCRIPT retry is counted), and a plain client
+// for the test's own checks.
+func countedRedis(t *testing.T) (*redis.Client, *tripCounter, *redis.Client) {
+	t.Helper()
+	check := redistest.Client(t)
+	for _, s := range []*redis.Script{acquireScript, completeScript, renewScript} {
+		if err := s.Load(t.Context(), check).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := redistest.Client(t)
+	h := &tripCounter{}
+	c.AddHook(h)
+	return c, h, check
+}
+
+// waitChatDone waits until n updates were handled and the chat's inbox and lock are gone.
+func waitChatDone(t *testing.T, check *redis.Client, prefix, key string, conv *countConv, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for conv.n.Load() < n || check.Exists(t.Context(), prefix+":inbox:"+key, prefix+":lock:"+key).Val() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %s not done: handled %d of %d", key, conv.n.Load(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestRoundTripsSingleUpdate: an update of an idle chat costs push + acquire +
+// complete = 3 Redis round trips (the conversation's own calls not included).
+func TestRoundTripsSingleUpdate(t *testing.T) {
+	c, h, check := countedRedis(t)
+	prefix := redistest.Prefix(t)
+	api := fakeapi.Start(t)
+	conv := &countConv{}
+	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
+	r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, Mode: ModeWebhook, Webhook: wh,
+		SweepInterval: time.Hour})
+	waitReady(t, r.bot)
+	u := fakeapi.TextUpdate(21, "de", "Soltau")
+	u.ID = 9101
+	if code := postUpdate(t, r.bot, "s3cret", u); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitChatDone(t, check, prefix, "c21", conv, 1)
+	trips := h.hotPath()
+	if len(trips) > 3 {
+		t.Errorf("%d Redis round trips for one update, want at most 3: %q", len(trips), trips)
+	}
+	if got := check.Get(t.Context(), prefix+":seen:9101").Val(); got != "done" {
+		t.Errorf("update id marked %q, want done", got)
+	}
+	t.Logf("round trips: %q", trips)
+}
+
+// TestRoundTripsBurst: k updates of one chat fetched in one getUpdates batch cost
+// one push, one acquire and k completes: k+2 round trips.
+func TestRoundTripsBurst(t *testing.T) {
+	c, h, check := countedRedis(t)
+	prefix := redistest.Prefix(t)
+	api := fakeapi.Start(t)
+	const k = 5
+	ups := make([]models.Update, k)
+	for i := range ups {
+		ups[i] = fakeapi.TextUpdate(22, "de", "Walsrode")
+	}
+	api.Push(ups...)
+	conv := &countConv{}
+	startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, SweepInterval: time.Hour})
+	waitChatDone(t, check, prefix, "c22", conv, k)
+	trips := h.hotPath()
+	if len(trips) > k+2 {
+		t.Errorf("%d Redis round trips for a burst of %d, want at most %d: %q", len(trips), k, k+2, trips)
+	}
+	t.Logf("round trips: %q", trips)
+}

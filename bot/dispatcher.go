@@ -74,9 +74,10 @@ type job struct {
 
 // chatQueue is the state of one ordering key.
 type chatQueue struct {
-	local     []*job // in-memory updates (no Redis, or Redis failed on push)
-	remote    bool   // the Redis inbox may hold updates
-	scheduled bool   // in runnable or being run by a worker
+	local     []*job  // in-memory updates (no Redis, or Redis failed on push)
+	remote    bool    // the Redis inbox may hold updates
+	held      []*held // the chat as pushes took it (lock held, head in hand)
+	scheduled bool    // in runnable or being run by a worker
 }
 
 type dispatcherConfig struct {
@@ -168,12 +169,15 @@ func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan s
 		return taken(acc), ErrShuttingDown
 	}
 	if d.inbox != nil && d.redisUp.Load() {
-		err := d.inbox.push(ctx, es...)
+		took, skipped, err := d.inbox.push(ctx, es...)
 		if err == nil {
 			d.redisOK()
+			d.duplicates(skipped)
 			for i := range in {
 				if acc[i] == nil {
-					d.schedule(ms[i].key, nil)
+					k := ms[i].key
+					d.scheduleHeld(k, took[k])
+					delete(took, k)
 					acc[i] = closedChan
 				}
 			}
@@ -212,7 +216,13 @@ func taken(acc []<-chan struct{}) []<-chan struct{} {
 
 // schedule queues a local job (or, with j nil, marks the inbox non-empty) and
 // makes the key runnable.
-func (d *dispatcher) schedule(key string, j *job) {
+func (d *dispatcher) schedule(key string, j *job) { d.enqueue(key, j, nil) }
+
+// scheduleHeld marks the inbox non-empty and makes the key runnable; h, when not
+// nil, is the chat as the push took it (lock held, head in hand).
+func (d *dispatcher) scheduleHeld(key string, h *held) { d.enqueue(key, nil, h) }
+
+func (d *dispatcher) enqueue(key string, j *job, h *held) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	q := d.chats[key]
@@ -220,9 +230,12 @@ func (d *dispatcher) schedule(key string, j *job) {
 		q = &chatQueue{}
 		d.chats[key] = q
 	}
-	if j != nil {
+	switch {
+	case j != nil:
 		q.local = append(q.local, j)
-	} else {
+	case h != nil:
+		q.held = append(q.held, h)
+	default:
 		q.remote = true
 	}
 	if !q.scheduled {
@@ -271,12 +284,18 @@ func (d *dispatcher) run(key string) {
 			d.runLocal(key, j)
 			<-d.slots
 			close(j.accepted)
+		case len(q.held) > 0:
+			h := q.held[0]
+			q.held = q.held[1:]
+			q.remote = false // the drain reaches every update pushed before it ends
+			d.mu.Unlock()
+			d.drain(key, h)
 		case q.remote:
 			q.remote = false
 			d.mu.Unlock()
 			// On a Redis failure the updates stay in the inbox and the
 			// sweeper reschedules the key once Redis answers again.
-			d.drain(key)
+			d.drain(key, nil)
 		default:
 			q.scheduled = false
 			delete(d.chats, key)
@@ -310,13 +329,38 @@ func (d *dispatcher) runLocal(key string, j *job) {
 // there is nothing to wait for. On a Redis failure the updates stay in the inbox
 // and the sweeper reschedules the key once Redis answers again (a lock we hold
 // then expires after its TTL).
-func (d *dispatcher) drain(key string) {
-	c, h, err := d.inbox.acquire(d.baseCtx, key)
-	if err != nil {
-		d.redisFailed("inbox_acquire", err)
-		return
+//
+// pre, when not nil, is the chat as a push took it. If it waited in the queue
+// for a third of the lock's TTL, the lock is renewed first (compare-and-expire:
+// it fails if the lock expired meanwhile, and then the chat is left to whoever
+// holds it now).
+func (d *dispatcher) drain(key string, pre *held) {
+	var (
+		c   claim
+		h   head
+		err error
+	)
+	if pre != nil {
+		c, h = pre.claim, pre.head
+		if time.Since(pre.at) > d.inbox.lockTTL/3 {
+			ok, err := d.inbox.renew(d.baseCtx, c)
+			if err != nil {
+				d.redisFailed("lock_renew", err)
+				return
+			}
+			if !ok {
+				d.log.Warn("chat lock expired while the chat waited for a worker", "key", key)
+				return
+			}
+		}
+	} else {
+		c, h, err = d.inbox.acquire(d.baseCtx, key)
+		if err != nil {
+			d.redisFailed("inbox_acquire", err)
+			return
+		}
+		d.redisOK()
 	}
-	d.redisOK()
 	for {
 		d.duplicates(h.skipped)
 		switch h.status {

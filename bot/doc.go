@@ -12,10 +12,14 @@
 //   - the dispatcher: per-chat FIFO order with a fixed pool of workers across
 //     chats. With Redis, updates pass through a durable per-chat inbox
 //     (<prefix>:inbox:<key>), are handled under a per-chat lock
-//     (<prefix>:lock:<key>, redisstore.Locker) and deduplicated by update_id
-//     (<prefix>:seen:<id>, redisstore.Dedup), so several replicas keep each chat's
-//     order. Without Redis, or while it is down, ordering is in-process and
-//     deduplication in memory; the bot keeps answering and recovers by itself.
+//     (<prefix>:lock:<key>) and deduplicated by update_id (<prefix>:seen:<id>),
+//     so several replicas keep each chat's order. Inbox, lock and deduplication
+//     are one protocol of Lua scripts (inboxscripts.go): an update costs three
+//     Redis round trips (push, one per getUpdates batch; acquire; complete), and
+//     each further update of a chat drained in one go one more. Without Redis,
+//     or while it is down, ordering is in-process (under redisstore.Locker when
+//     Redis answers again) and deduplication in memory (redisstore.Dedup); the
+//     bot keeps answering and recovers by itself.
 //   - Sender: a handlers.Replier over the Bot API (parse mode HTML, the bot's own
 //     reply_markup types), mapping errors to handlers.ErrBlocked,
 //     *handlers.RetryAfterError, handlers.ErrBadRequest and handlers.ErrTemporary,

@@ -45,21 +45,65 @@ type entry struct {
 	raw []byte
 }
 
-// push appends raw updates to their keys' lists and marks the keys pending, in
-// one MULTI/EXEC (one round trip for a whole getUpdates batch, atomic).
-func (q *inbox) push(ctx context.Context, es ...entry) error {
-	_, err := q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, e := range es {
-			p.RPush(ctx, q.listKey(e.key), e.raw)
-			p.Expire(ctx, q.listKey(e.key), inboxTTL)
-			p.SAdd(ctx, q.pendingKey(), e.key)
+// held is a chat whose lock a push or acquire took, with its head in hand.
+type held struct {
+	claim claim
+	head  head
+	at    time.Time // when the lock was taken or last renewed
+}
+
+// push appends raw updates to their keys' lists, marks the keys pending and
+// tries to take each key's lock, in one atomic script (one round trip for a
+// whole getUpdates batch). It returns the chats it took, by key, and the number
+// of duplicates it dropped from chats it did not take.
+func (q *inbox) push(ctx context.Context, es ...entry) (map[string]*held, int, error) {
+	var order []string
+	raws := map[string][][]byte{}
+	for _, e := range es {
+		if _, ok := raws[e.key]; !ok {
+			order = append(order, e.key)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("inbox push: %w", err)
+		raws[e.key] = append(raws[e.key], e.raw)
 	}
-	return nil
+	keys := make([]string, 0, 1+2*len(order))
+	keys = append(keys, q.pendingKey())
+	args := make([]any, 0, 4+3*len(order)+len(es))
+	args = append(args, q.lockTTL.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), int64(inboxTTL/time.Second))
+	claims := make([]claim, len(order))
+	for i, k := range order {
+		claims[i] = claim{key: k, token: newToken()}
+		keys = append(keys, q.listKey(k), q.lockKey(k))
+		args = append(args, k, claims[i].token, len(raws[k]))
+		for _, r := range raws[k] {
+			args = append(args, r)
+		}
+	}
+	now := time.Now()
+	v, err := pushScript.Run(ctx, q.c, keys, args...).Slice()
+	if err != nil {
+		return nil, 0, fmt.Errorf("inbox push: %w", err)
+	}
+	if len(v) != len(order) {
+		return nil, 0, fmt.Errorf("inbox push: %d answers for %d chats", len(v), len(order))
+	}
+	took := map[string]*held{}
+	skipped := 0
+	for i, a := range v {
+		part, ok := a.([]any)
+		if !ok {
+			return nil, 0, fmt.Errorf("inbox push: malformed answer")
+		}
+		h, err := parseHead(part)
+		if err != nil {
+			return nil, 0, fmt.Errorf("inbox push: %w", err)
+		}
+		if h.status == headReady {
+			took[order[i]] = &held{claim: claims[i], head: h, at: now}
+		} else {
+			skipped += h.skipped
+		}
+	}
+	return took, skipped, nil
 }
 
 // headStatus is what acquire or complete found.

@@ -2,10 +2,12 @@ package bot
 
 import "github.com/redis/go-redis/v9"
 
-// The Redis protocol of the dispatcher's hot path. An update costs three round
-// trips: push (when it arrives; one per getUpdates batch), acquire (a worker
-// takes the chat) and complete (after the conversation); every further update
-// of a chat drained in one go costs one more complete. The keys:
+// The Redis protocol of the dispatcher's hot path. An update of an idle chat
+// costs two round trips: push (when it arrives; one per getUpdates batch),
+// which also takes the chat's lock and returns its head, and complete (after
+// the conversation); every further update of a chat drained in one go costs one
+// more complete. A chat push found locked costs an acquire when a worker takes
+// it. The keys:
 //
 //	<prefix>:inbox:<key>    list of raw updates of one chat, oldest first (TTL inboxTTL)
 //	<prefix>:inbox:pending  set of chat keys whose list may be non-empty
@@ -69,21 +71,59 @@ local function head_of(list, seenp, dttl)
 end
 `
 
-// acquireScript takes the chat if its lock is free and returns its head.
+// acquireLua is the acquire step, shared by acquireScript and pushScript: it
+// takes the chat if its lock is free and returns its head.
 //
-// KEYS: list, lock, pending. ARGV: token, lock TTL ms, seen prefix, dedup TTL s, chat key.
 // Returns {0} lock held by another holder (it will drain what was pushed);
 // {1, skipped} list empty (key left the pending set; the lock is not taken);
 // {2, skipped, head, id, was_running} the lock is now held by token.
-var acquireScript = redis.NewScript(headLua + `
-if redis.call('EXISTS', KEYS[2]) == 1 then return {0} end
-local r = head_of(KEYS[1], ARGV[3], ARGV[4])
-if not r[1] then
-  redis.call('SREM', KEYS[3], ARGV[5])
-  return {1, r[4]}
+const acquireLua = `
+local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat)
+  if redis.call('EXISTS', lock) == 1 then return {0} end
+  local r = head_of(list, seenp, dttl)
+  if not r[1] then
+    redis.call('SREM', pending, chat)
+    return {1, r[4]}
+  end
+  redis.call('SET', lock, token, 'PX', lttl)
+  return {2, r[4], r[1], r[2], r[3]}
 end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return {2, r[4], r[1], r[2], r[3]}
+`
+
+// acquireScript: a worker takes a chat (after a sweep, or when pushScript found
+// it busy or did not run).
+//
+// KEYS: list, lock, pending. ARGV: token, lock TTL ms, seen prefix, dedup TTL s,
+// chat key. Returns as acquireLua.
+var acquireScript = redis.NewScript(headLua + acquireLua + `
+return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+`)
+
+// pushScript appends a batch of updates (a getUpdates batch or one webhook
+// update) to their chats' lists, refreshes the lists' TTL, marks the chats
+// pending and, for each chat, runs the acquire step: one round trip and atomic.
+// A chat it acquires goes to a worker with the lock held and the head in hand,
+// so an update of an idle chat costs push + complete.
+//
+// KEYS: pending, then list and lock of each chat. ARGV: lock TTL ms, seen
+// prefix, dedup TTL s, inbox TTL s, then per chat: chat key, token, n, n raw
+// updates in arrival order. Returns one acquireLua answer per chat.
+var pushScript = redis.NewScript(headLua + acquireLua + `
+local pos = 5
+local out = {}
+for c = 1, (#KEYS - 1) / 2 do
+  local list, lock = KEYS[2 * c], KEYS[2 * c + 1]
+  local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 2])
+  pos = pos + 3
+  for i = 1, n do
+    redis.call('RPUSH', list, ARGV[pos])
+    pos = pos + 1
+  end
+  redis.call('EXPIRE', list, ARGV[4])
+  redis.call('SADD', KEYS[1], chat)
+  out[c] = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
+end
+return out
 `)
 
 // completeScript finishes the handled head and returns the next one, keeping

@@ -67,7 +67,7 @@ func (h *tripCounter) hotPath() []string {
 func countedRedis(t *testing.T) (*redis.Client, *tripCounter, *redis.Client) {
 	t.Helper()
 	check := redistest.Client(t)
-	for _, s := range []*redis.Script{acquireScript, completeScript, renewScript} {
+	for _, s := range []*redis.Script{pushScript, acquireScript, completeScript, renewScript} {
 		if err := s.Load(t.Context(), check).Err(); err != nil {
 			t.Fatal(err)
 		}
@@ -90,8 +90,9 @@ func waitChatDone(t *testing.T, check *redis.Client, prefix, key string, conv *c
 	}
 }
 
-// TestRoundTripsSingleUpdate: an update of an idle chat costs push + acquire +
-// complete = 3 Redis round trips (the conversation's own calls not included).
+// TestRoundTripsSingleUpdate: an update of an idle chat costs push (which takes
+// the chat) + complete = 2 Redis round trips (the conversation's own calls not
+// included).
 func TestRoundTripsSingleUpdate(t *testing.T) {
 	c, h, check := countedRedis(t)
 	prefix := redistest.Prefix(t)
@@ -108,8 +109,8 @@ func TestRoundTripsSingleUpdate(t *testing.T) {
 	}
 	waitChatDone(t, check, prefix, "c21", conv, 1)
 	trips := h.hotPath()
-	if len(trips) > 3 {
-		t.Errorf("%d Redis round trips for one update, want at most 3: %q", len(trips), trips)
+	if len(trips) > 2 {
+		t.Errorf("%d Redis round trips for one update, want at most 2: %q", len(trips), trips)
 	}
 	if got := check.Get(t.Context(), prefix+":seen:9101").Val(); got != "done" {
 		t.Errorf("update id marked %q, want done", got)
@@ -118,7 +119,7 @@ func TestRoundTripsSingleUpdate(t *testing.T) {
 }
 
 // TestRoundTripsBurst: k updates of one chat fetched in one getUpdates batch cost
-// one push, one acquire and k completes: k+2 round trips.
+// one push (which takes the chat) and k completes: k+1 round trips.
 func TestRoundTripsBurst(t *testing.T) {
 	c, h, check := countedRedis(t)
 	prefix := redistest.Prefix(t)
@@ -133,8 +134,8 @@ func TestRoundTripsBurst(t *testing.T) {
 	startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, SweepInterval: time.Hour})
 	waitChatDone(t, check, prefix, "c22", conv, k)
 	trips := h.hotPath()
-	if len(trips) > k+2 {
-		t.Errorf("%d Redis round trips for a burst of %d, want at most %d: %q", len(trips), k, k+2, trips)
+	if len(trips) > k+1 {
+		t.Errorf("%d Redis round trips for a burst of %d, want at most %d: %q", len(trips), k, k+1, trips)
 	}
 	t.Logf("round trips: %q", trips)
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
@@ -64,7 +65,7 @@ func (h *Handler) inlineResults(lang string, res directory.Result) []InlineResul
 		if o := res.Outside; o != nil {
 			return []InlineResult{{
 				ID: "outside", Title: o.Name + " – " + o.County,
-				Description: plain(h.text(lang, "location_outside", nil)),
+				Description: htmltext.Plain(h.text(lang, "location_outside", nil)),
 				Text: i18n.FixLines(lang, h.text(lang, "outside", map[string]any{
 					"Place": i18n.Embed(lang, esc(o.Name)), "County": i18n.Embed(lang, esc(o.County)),
 				})),
@@ -84,8 +85,8 @@ func (h *Handler) inlineResults(lang string, res directory.Result) []InlineResul
 		data := map[string]any{"Place": x.place.Name, "Provider": x.district.Provider, "District": x.district.Name}
 		out = append(out, InlineResult{
 			ID:          "a-" + x.place.ID,
-			Title:       plain(h.text(lang, "inline_card_title", data)),
-			Description: plain(h.text(lang, "inline_card_desc", data)),
+			Title:       htmltext.Plain(h.text(lang, "inline_card_title", data)),
+			Description: htmltext.Plain(h.text(lang, "inline_card_desc", data)),
 			Text:        limitText(i18n.FixLines(lang, h.cardText(lang, x.district, &x.place)), maxMessageRunes),
 		})
 		if contactSent[x.district.ID] {
@@ -96,29 +97,11 @@ func (h *Handler) inlineResults(lang string, res directory.Result) []InlineResul
 			c := c
 			out = append(out, InlineResult{
 				ID:          "c-" + x.district.ID,
-				Title:       plain(h.text(lang, "inline_contact_title", data)),
+				Title:       htmltext.Plain(h.text(lang, "inline_contact_title", data)),
 				Description: x.district.Name,
 				Contact:     &c,
 			})
 		}
 	}
 	return out
-}
-
-// plain strips markup from a catalogue text for titles and descriptions, which
-// Telegram shows as plain text.
-func plain(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#34;", `"`, "&#39;", "'", "&amp;", "&").Replace(b.String())
 }

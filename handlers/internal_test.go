@@ -9,7 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 )
 
 // memStore is a minimal in-memory Store for tests of unexported paths (the
@@ -216,13 +218,24 @@ func TestExcerptAndLimit(t *testing.T) {
 	if got := []rune(excerpt(strings.Repeat("x", 500))); len(got) != excerptRunes+1 {
 		t.Errorf("excerpt has %d runes", len(got))
 	}
-	long := strings.Repeat("<b>Zeile</b>\n", 1000)
-	got := limitText(long, maxMessageRunes)
-	if n := len([]rune(got)); n > maxMessageRunes {
-		t.Errorf("limitText left %d runes", n)
-	}
-	if strings.Count(got, "<b>") != strings.Count(got, "</b>") {
-		t.Errorf("limitText cut a tag open")
+	for name, long := range map[string]string{
+		"lines":          strings.Repeat("<b>Zeile</b> &amp; mehr\n", 1000),
+		"emoji lines":    strings.Repeat("👋👋👋 <i>Hallo</i>\n", 1000), // an emoji counts two
+		"one long line":  "<b>x</b>" + strings.Repeat("ä &lt; 👋", 3000),
+		"short is as is": "<b>kurz</b>",
+	} {
+		got := limitText(long, maxMessageRunes)
+		if n := htmltext.Len(got); n > maxMessageRunes {
+			t.Errorf("%s: limitText left %d characters as Telegram counts them", name, n)
+		}
+		if _, err := fakeapi.CheckHTML(got); err != nil {
+			t.Errorf("%s: limitText produced invalid HTML: %v", name, err)
+		}
+		if htmltext.Len(long) <= maxMessageRunes && got != long {
+			t.Errorf("%s: a short text was changed", name)
+		} else if htmltext.Len(long) > maxMessageRunes && htmltext.Len(got) < maxMessageRunes-100 {
+			t.Errorf("%s: cut much more than needed: %d characters left", name, htmltext.Len(got))
+		}
 	}
 }
 

@@ -5,8 +5,10 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
@@ -59,18 +61,38 @@ func (h *Handler) validButtons(rows [][]Button) [][]Button {
 	return out
 }
 
-// limitText cuts an HTML text at a line boundary so that it has at most max runes.
+// limitText cuts an HTML text at a line boundary so that Telegram counts at most max
+// characters (htmltext.Len).
 // Messages are built from lines with balanced markup, so no tag is cut open.
 func limitText(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+	if htmltext.Len(s) <= max {
 		return s
 	}
-	r := []rune(s)[:max-1]
-	cut := string(r)
-	if i := strings.LastIndex(cut, "\n"); i > 0 {
-		cut = cut[:i]
+	// Drop whole lines from the end (the templates keep tags within a line), so
+	// no tag or entity is cut in half.
+	lines := strings.Split(s, "\n")
+	n, keep := 0, 0
+	for keep < len(lines) {
+		// +1 for the line's newline; the cut text ends in "\n…" (2 more).
+		if n+htmltext.Len(lines[keep])+1+2 > max {
+			break
+		}
+		n += htmltext.Len(lines[keep]) + 1
+		keep++
 	}
-	return cut + "\n…"
+	if keep > 0 {
+		return strings.Join(lines[:keep], "\n") + "\n…"
+	}
+	// One enormous line: send its plain text, escaped, cut to fit.
+	var b strings.Builder
+	n = 0
+	for _, r := range htmltext.Plain(s) {
+		if n += utf16.RuneLen(r); n > max-1 {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return html.EscapeString(b.String()) + "…"
 }
 
 // esc escapes a data or user text for Telegram's HTML parse mode.

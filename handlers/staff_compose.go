@@ -3,13 +3,12 @@ package handlers
 import (
 	"context"
 	"errors"
-	"html"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
@@ -164,7 +163,7 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 	}
 	d.Text, d.When, d.Where = strings.Join(body, "\n"), when, where
 	msg := h.staffRender(*d)
-	if n := staffTextLength(msg); n > maxMessageRunes {
+	if n := htmltext.Len(msg); n > maxMessageRunes {
 		return h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes})
 	}
 	return h.staffPreview(ctx, s, msg)
@@ -236,7 +235,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 		})
 	}
 	msg := h.staffRender(d)
-	if n := staffTextLength(msg); n > maxMessageRunes {
+	if n := htmltext.Len(msg); n > maxMessageRunes {
 		st.Step = stepStaffText
 		return errors.Join(s.r.AnswerCallback(ctx, s.u.Callback.ID, ""),
 			h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes}))
@@ -317,28 +316,6 @@ func staffDatePassed(t, now time.Time) bool {
 		t = t.AddDate(0, 0, 1)
 	}
 	return !t.After(now)
-}
-
-// staffTextLength is the length Telegram counts for an HTML message: without
-// tags, entities decoded, in UTF-16 code units.
-func staffTextLength(htmlText string) int {
-	var b strings.Builder
-	inTag := false
-	for _, r := range htmlText {
-		switch {
-		case inTag:
-			inTag = r != '>'
-		case r == '<':
-			inTag = true
-		default:
-			b.WriteRune(r)
-		}
-	}
-	n := 0
-	for _, r := range html.UnescapeString(b.String()) {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }
 
 // trimBlankLines drops leading and trailing empty lines.

@@ -49,8 +49,11 @@ type Message struct {
 
 const maxBody = 50 << 20
 
-// parseParams reads the parameters of a request in any of the encodings the Bot API accepts.
-func parseParams(r *http.Request) (map[string]string, error) {
+// ParseParams reads the parameters of a Bot API request in any of the encodings
+// the Bot API accepts: query string, JSON, urlencoded or multipart form (which
+// go-telegram/bot sends). JSON values that are not strings (reply_markup,
+// results, ...) are kept as their raw JSON text.
+func ParseParams(r *http.Request) (map[string]string, error) {
 	params := map[string]string{}
 	for k, v := range r.URL.Query() {
 		params[k] = v[0]

@@ -117,7 +117,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if name, ok := canonical[strings.ToLower(method)]; ok {
 		method = name
 	}
-	params, perr := parseParams(r)
+	params, perr := ParseParams(r)
 	req := Request{Method: method, Token: token, Params: params, At: time.Now()}
 	if v, ok := params["chat_id"]; ok {
 		req.ChatID, _ = strconv.ParseInt(v, 10, 64)

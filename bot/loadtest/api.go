@@ -3,13 +3,10 @@ package loadtest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 )
 
 // API is a lean in-process fake of the Telegram Bot API for load runs. It serves
@@ -155,7 +153,7 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, `{"ok":false,"error_code":404,"description":"Not Found"}`)
 		return
 	}
-	p, err := params(r)
+	p, err := fakeapi.ParseParams(r)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: `+
 			jsonEscape(err.Error())+`"}`)
@@ -174,14 +172,14 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.requests.Add(1)
-	rep := Reply{Method: canonicalMethod(method), Text: p.Get("text"), Markup: p.Get("reply_markup"), At: at}
+	rep := Reply{Method: canonicalMethod(method), Text: p["text"], Markup: p["reply_markup"], At: at}
 	switch rep.Method {
 	case "answerCallbackQuery":
-		rep.ChatID = chatOfQuery(p.Get("callback_query_id"), "cb")
+		rep.ChatID = chatOfQuery(p["callback_query_id"], "cb")
 	case "answerInlineQuery":
-		rep.ChatID = chatOfQuery(p.Get("inline_query_id"), "iq")
+		rep.ChatID = chatOfQuery(p["inline_query_id"], "iq")
 	default:
-		rep.ChatID, _ = strconv.ParseInt(p.Get("chat_id"), 10, 64)
+		rep.ChatID, _ = strconv.ParseInt(p["chat_id"], 10, 64)
 	}
 	switch rep.Method {
 	case "sendMessage", "sendContact", "sendLocation":
@@ -194,7 +192,7 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			rep.MessageID, at.Unix(), rep.ChatID))
 	case "editMessageText":
 		a.route(rep)
-		id, _ := strconv.Atoi(p.Get("message_id"))
+		id, _ := strconv.Atoi(p["message_id"])
 		writeJSON(w, http.StatusOK, fmt.Sprintf(`{"ok":true,"result":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"}}}`,
 			id, at.Unix(), rep.ChatID))
 	default:
@@ -221,13 +219,13 @@ func (a *API) route(rep Reply) {
 
 // getUpdates answers a long poll: updates at or above the offset, at most limit
 // (default 100), waiting up to timeout seconds when there are none.
-func (a *API) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values) {
-	offset, _ := strconv.ParseInt(p.Get("offset"), 10, 64)
-	limit, err := strconv.Atoi(p.Get("limit"))
+func (a *API) getUpdates(w http.ResponseWriter, r *http.Request, p map[string]string) {
+	offset, _ := strconv.ParseInt(p["offset"], 10, 64)
+	limit, err := strconv.Atoi(p["limit"])
 	if err != nil || limit < 1 || limit > 100 {
 		limit = 100
 	}
-	timeout, _ := strconv.Atoi(p.Get("timeout"))
+	timeout, _ := strconv.Atoi(p["timeout"])
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
 	defer deadline.Stop()
 	for {
@@ -302,52 +300,6 @@ func canonicalMethod(m string) string {
 		return n
 	}
 	return m
-}
-
-// params reads the parameters of a Bot API call: query string, JSON, urlencoded
-// or multipart body (go-telegram/bot sends multipart).
-func params(r *http.Request) (url.Values, error) {
-	v := r.URL.Query()
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch ct {
-	case "application/json":
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			return v, fmt.Errorf("reading body: %w", err)
-		}
-		if len(bytes.TrimSpace(body)) == 0 {
-			return v, nil
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(body, &m); err != nil {
-			return v, fmt.Errorf("decoding JSON body: %w", err)
-		}
-		for k, raw := range m {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				v.Set(k, s)
-			} else {
-				v.Set(k, string(raw))
-			}
-		}
-	case "multipart/form-data":
-		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, io.EOF) {
-			return v, fmt.Errorf("decoding multipart body: %w", err)
-		}
-		if r.MultipartForm != nil {
-			for k, vv := range r.MultipartForm.Value {
-				v.Set(k, vv[0])
-			}
-		}
-	case "application/x-www-form-urlencoded":
-		if err := r.ParseForm(); err != nil {
-			return v, fmt.Errorf("decoding form body: %w", err)
-		}
-		for k, vv := range r.PostForm {
-			v.Set(k, vv[0])
-		}
-	}
-	return v, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {

@@ -3,13 +3,12 @@ package terminal
 import (
 	"context"
 	"fmt"
-	"html"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 )
 
 // Replier prints the conversation's output to a writer. Buttons are numbered
@@ -138,12 +137,10 @@ func (r *Replier) forget() {
 	r.buttons = nil
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
 // Plain turns Telegram HTML into terminal text: tags stripped, entities
 // unescaped, bidirectional marks removed.
 func Plain(s string) string {
-	return stripMarks(html.UnescapeString(tags.ReplaceAllString(s, "")))
+	return stripMarks(htmltext.Plain(s))
 }
 
 func stripMarks(s string) string {

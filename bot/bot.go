@@ -54,7 +54,7 @@ type Options struct {
 
 	Metrics    *metrics.Metrics // may be nil
 	Logger     *slog.Logger     // default slog.Default()
-	HTTPClient *http.Client     // for Bot API calls (default: 70 s timeout)
+	HTTPClient *http.Client     // for Bot API calls (default: 70 s timeout, MaxConcurrency+2 idle connections)
 }
 
 // WebhookOptions configure webhook mode.
@@ -163,7 +163,12 @@ func setDefaults(o *Options) {
 		o.Logger = slog.Default()
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: o.PollTimeout + 20*time.Second}
+		// Keep a connection per worker plus the long poll: with the default of 2
+		// idle connections per host most replies under load would dial (a TLS
+		// handshake with Telegram) and leave a closed connection behind.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = o.MaxConcurrency + 2
+		o.HTTPClient = &http.Client{Timeout: o.PollTimeout + 20*time.Second, Transport: t}
 	}
 	if o.Webhook.MaxConnections <= 0 {
 		o.Webhook.MaxConnections = 40

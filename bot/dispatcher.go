@@ -322,8 +322,8 @@ func (d *dispatcher) runLocal(key string, j *job) {
 	d.handle(j.m, false)
 }
 
-// drain handles the key's inbox, oldest first, under the chat's lock: acquire
-// takes the lock and returns the head (one round trip), and each complete
+// drain handles the key's inbox, oldest first, under the chat's lock: the push
+// (pre) or acquire took the lock and returned the head, and each complete
 // finishes an update and returns the next (one round trip each) until the list
 // is empty. When another holder has the chat it drains the update we pushed, so
 // there is nothing to wait for. On a Redis failure the updates stay in the inbox

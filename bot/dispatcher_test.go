@@ -237,3 +237,60 @@ func TestShutdownFinishesUpdatesInHand(t *testing.T) {
 		t.Errorf("confirmed offset %d, want %d", got, ids[4]+1)
 	}
 }
+
+// TestRedeliveryToOtherReplicaAnsweredOnce: an update handled by one replica and
+// delivered again to another (whose in-memory ids know nothing of it) is dropped
+// by the Redis deduplication.
+func TestRedeliveryToOtherReplicaAnsweredOnce(t *testing.T) {
+	c := redistest.Client(t)
+	prefix := redistest.Prefix(t)
+	api := fakeapi.Start(t)
+	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
+	m := metrics.New()
+	var replicas [2]*running
+	for i := range replicas {
+		replicas[i] = startBot(t, api, Options{Conversation: &echoConv{}, Redis: c, KeyPrefix: prefix,
+			Mode: ModeWebhook, Webhook: wh, Metrics: m})
+		waitReady(t, replicas[i].bot)
+	}
+	u := fakeapi.TextUpdate(8, "de", "Bispingen")
+	u.ID = 6001
+	later := fakeapi.TextUpdate(8, "de", "danach")
+	later.ID = 6002
+	if code := postUpdate(t, replicas[0].bot, "s3cret", u); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if _, err := api.WaitChat("sendMessage", 8, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(waitLong)
+	for c.Get(t.Context(), prefix+":seen:6001").Val() != "done" {
+		if time.Now().After(deadline) {
+			t.Fatal("update not marked done")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, x := range []int64{u.ID, later.ID} {
+		v := u
+		if x == later.ID {
+			v = later
+		}
+		if code := postUpdate(t, replicas[1].bot, "s3cret", v); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+	}
+	if _, err := api.WaitChat("sendMessage", 8, 2, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range replicas {
+		if err := r.stop(t); err != nil {
+			t.Error(err)
+		}
+	}
+	if got := texts(api, 8); !slices.Equal(got, []string{"echo: Bispingen", "echo: danach"}) {
+		t.Errorf("answers %q", got)
+	}
+	if got := counter(t, m, "sozialraumbot_duplicate_updates_total", ""); got != 1 {
+		t.Errorf("duplicates counted: %v", got)
+	}
+}

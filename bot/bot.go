@@ -212,7 +212,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.running = true
 	d := newDispatcher(dispatcherConfig{
-		conv: b.opts.Conversation, replier: NewRetrier(b.sender), log: b.log, metrics: b.metrics,
+		conv: b.opts.Conversation, replier: b.retrier(), log: b.log, metrics: b.metrics,
 		workers: b.opts.MaxConcurrency, maxQueued: b.opts.MaxQueued, timeout: b.opts.HandleTimeout,
 		redis: b.redis,
 	})
@@ -363,4 +363,12 @@ func (b *Bot) Username(ctx context.Context) (string, error) {
 		return "", classify(ctx, "getMe", b.opts.Token, err)
 	}
 	return me.Username, nil
+}
+
+// retrier is the conversation's Replier: the Sender with retries, logging
+// through the bot's (redacting) logger.
+func (b *Bot) retrier() *Retrier {
+	r := NewRetrier(b.sender)
+	r.Log = b.log
+	return r
 }

@@ -112,10 +112,14 @@ func TestDeliveryAgainstFakeAPI(t *testing.T) {
 	if calls := len(api.ChatRequests(105)); calls != 1 {
 		t.Errorf("blocked chat was tried %d times, want 1", calls)
 	}
-	// The first 429 said retry_after 1: nothing was sent successfully within that second.
+	// The first 429 said retry_after 1: nothing was sent successfully within that
+	// second. Requests already in flight when the 429 came back (the six workers
+	// send concurrently; the pause is set when the answer arrives) may still
+	// succeed, so the check starts a generous 250 ms later: without the pause,
+	// all 120 messages at 200/s would go out inside the checked window.
 	first429 := api.Requests("sendMessage")[0]
 	for _, r := range api.Requests("sendMessage") {
-		if r.Status == http.StatusOK && r.At.Sub(first429.At) < 990*time.Millisecond {
+		if d := r.At.Sub(first429.At); r.Status == http.StatusOK && d > 250*time.Millisecond && d < 990*time.Millisecond {
 			t.Errorf("request %d succeeded %v after a 429 with retry_after 1s", r.Seq, r.At.Sub(first429.At))
 			break
 		}

@@ -30,6 +30,7 @@ type parent struct {
 	rng     *rand.Rand
 	replies <-chan Reply
 	timeout time.Duration
+	think   time.Duration // pause after each answer, see Config.Think
 	hist    *Histogram
 	c       *counters
 
@@ -43,10 +44,26 @@ type parent struct {
 func (p *parent) run(stop context.Context) {
 	for stop.Err() == nil {
 		for _, st := range p.script.Dialogue(p.rng) {
-			if !p.turn(stop, st) {
+			if !p.turn(stop, st) || !p.pause(stop) {
 				return
 			}
 		}
+	}
+}
+
+// pause waits the think time after an answer; false when stop ended.
+func (p *parent) pause(stop context.Context) bool {
+	if p.think <= 0 {
+		return true
+	}
+	d := p.think/2 + time.Duration(p.rng.Int64N(int64(p.think)+1))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-stop.Done():
+		return false
 	}
 }
 

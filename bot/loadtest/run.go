@@ -37,6 +37,10 @@ type Config struct {
 	Seed        uint64               // dialogue randomness [1]
 	// Omit leaves steps with these texts (e.g. "/meinedaten") out of the dialogues.
 	Omit []string
+	// Think is a parent's pause after each answer (uniform in [Think/2, 3·Think/2]),
+	// so the offered load is about Parents/Think updates per second and latency can
+	// be measured below saturation. 0: no pause, the closed loop's maximum load.
+	Think time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -142,7 +146,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	for i := range parents {
 		chat := int64(1_000_000 + i)
 		parents[i] = &parent{chat: chat, api: api, script: script, replies: api.Listen(chat),
-			rng: rand.New(rand.NewPCG(cfg.Seed, uint64(chat))), timeout: cfg.TurnTimeout, hist: hist, c: &c}
+			rng: rand.New(rand.NewPCG(cfg.Seed, uint64(chat))), timeout: cfg.TurnTimeout, think: cfg.Think, hist: hist, c: &c}
 	}
 
 	runtime.GC()

@@ -39,7 +39,8 @@ type loadtestReport struct {
 	} `json:"machine"`
 	Ours   *loadtest.Result `json:"ours,omitempty"`
 	Bare   *loadtest.Result `json:"bare,omitempty"`
-	Ratio  float64          `json:"ratio,omitempty"` // ours/bare updates per second
+	Ratio  float64          `json:"ratio,omitempty"`    // ours/bare updates per second
+	Think  time.Duration    `json:"think_ns,omitempty"` // parents' pause after an answer (0: closed loop)
 	Soak   *loadtest.Result `json:"soak,omitempty"`
 	Errors []string         `json:"errors,omitempty"`
 }
@@ -59,6 +60,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load run of our bot to `file`")
 	omit := fs.String("omit", "", "comma-separated steps to leave out of the dialogues, e.g. /meinedaten")
+	think := fs.Duration("think", 0, "each parent's pause after an answer (0: closed loop at full load); parents/think is the offered load")
 	drill := fs.String("drill", "", "fault drills are Go tests: see -h")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot loadtest [flags]")
@@ -96,13 +98,14 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	var rep loadtestReport
 	rep.Machine.CPUs, rep.Machine.GOOS, rep.Machine.GOARCH = runtime.NumCPU(), runtime.GOOS, runtime.GOARCH
 	rep.Machine.GoVersion, rep.Machine.Date = runtime.Version(), time.Now().UTC().Format(time.RFC3339)
+	rep.Think = *think
 	progress := e.stderr
 	if !*asJSON {
 		fmt.Fprintf(e.stdout, "machine: %d CPUs, %s/%s, %s\n", rep.Machine.CPUs, rep.Machine.GOOS, rep.Machine.GOARCH, rep.Machine.GoVersion)
 	}
 	var errs []error
 	if *duration > 0 {
-		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration, Omit: splitList(*omit)}
+		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration, Omit: splitList(*omit), Think: *think}
 		fmt.Fprintf(progress, "load: our bot (serve code path, Redis %s), %d parents, %s ...\n", redactURL(url), *parents, *duration)
 		stopProfile, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -128,7 +131,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	}
 	if *soak > 0 && ctx.Err() == nil {
 		fmt.Fprintf(progress, "soak: our bot, %d parents, %s ...\n", *parents, *soak)
-		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *soak, Omit: splitList(*omit),
+		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *soak, Omit: splitList(*omit), Think: *think,
 			SeriesEvery: max(time.Second, *soak/60)}
 		s, err := runServeTarget(ctx, cfg, e, url)
 		if err != nil {
@@ -256,7 +259,12 @@ func printLoadReport(w io.Writer, rep loadtestReport) {
 	if rep.Bare != nil {
 		fmt.Fprintln(w, rep.Bare)
 	}
-	if rep.Ours != nil && rep.Bare != nil {
+	switch {
+	case rep.Ours != nil && rep.Bare != nil && rep.Think > 0:
+		// With think time both serve the offered load: the ratio says nothing.
+		fmt.Fprintf(w, "ratio ours/bare: %.1f%% of the offered load (think %s); run with -think 0 for the throughput goal\n",
+			100*rep.Ratio, rep.Think)
+	case rep.Ours != nil && rep.Bare != nil:
 		fmt.Fprintf(w, "ratio ours/bare: %.1f%% (goal >= %.0f%%: %s)\n", 100*rep.Ratio, 100*goalRatio,
 			verdict(rep.Ratio >= goalRatio))
 	}

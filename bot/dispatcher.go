@@ -427,8 +427,7 @@ func (d *dispatcher) renewWhileLong(c claim) (stop func()) {
 		stopped bool
 		t       *time.Timer
 	)
-	var tick func()
-	tick = func() {
+	tick := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), every)
 		held, err := d.inbox.renew(ctx, c)
 		cancel()

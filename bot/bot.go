@@ -217,6 +217,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		redis: b.redis,
 	})
 	d.start()
+	b.mu.Unlock()
+	if d.inbox != nil {
+		// Updates left in the inbox by a previous run (or a crashed replica) are
+		// scheduled before any new update is taken.
+		d.sweep(ctx)
+	}
+	b.mu.Lock()
 	b.disp = d
 	b.mu.Unlock()
 
@@ -237,8 +244,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
+// sweepLoop schedules stranded inboxes (a crashed replica's, or left by a Redis
+// outage) every SweepInterval; Run did the first sweep before taking updates.
 func (b *Bot) sweepLoop(ctx context.Context, d *dispatcher) {
-	d.sweep(ctx) // updates left by a previous run
 	t := time.NewTicker(b.opts.SweepInterval)
 	defer t.Stop()
 	for {

@@ -101,10 +101,19 @@ func start(t *testing.T, c config) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	isWebhookSet := func(r fakeapi.Request) bool { return r.Method == "setWebhook" && r.Status == http.StatusOK }
+	webhooksBefore := len(w.api.Requests("setWebhook"))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.bot.Run(ctx) }()
 	t.Cleanup(func() {
+		if c.mode == bot.ModeWebhook {
+			// A replica may answer its first update before its setWebhook call has
+			// returned; stopping it in between would (rightly) fail its start-up.
+			if _, err := w.api.WaitFunc(webhooksBefore+1, wait, isWebhookSet); err != nil {
+				t.Errorf("setWebhook never succeeded: %v", err)
+			}
+		}
 		cancel()
 		select {
 		case err := <-done:

@@ -30,4 +30,7 @@ type Config struct {
 	Now         func() time.Time // default time.Now
 	// Observe, when set, is told the outcome status of every place resolution (for metrics).
 	Observe func(status directory.Status)
+	// StoreFailed, when set, is told the operation of every failed Store call
+	// (e.g. "load state"), for metrics; the conversation carries on without memory.
+	StoreFailed func(op string)
 }

@@ -352,8 +352,14 @@ func TestStaleAndForgedCallbacks(t *testing.T) {
 }
 
 func TestRedisDown(t *testing.T) {
-	c := newChatWithStore(t, downStore(t), nil, "")
+	var failedOps []string // StoreFailed is called synchronously within Handle
+	c := newChatWithStore(t, downStore(t), nil, "", func(cfg *handlers.Config) {
+		cfg.StoreFailed = func(op string) { failedOps = append(failedOps, op) }
+	})
 	outs := c.say("Dorfmark")
+	if len(failedOps) == 0 || failedOps[0] != "load state" {
+		t.Errorf("StoreFailed saw %q, want the failed state load reported (for the Redis error metric)", failedOps)
+	}
 	mustContain(t, texts(outs), "Vier Linden")
 	for _, cmd := range []string{"/angebote", "/kontakt", "/abo", "/meinedaten", "/loeschen", "/abbestellen"} {
 		mustContain(t, texts(c.say(cmd)), "vorübergehend nicht verfügbar")

@@ -143,6 +143,9 @@ func (h *Handler) lang(t *turn) string { return h.langOf(t.u, &t.st) }
 func (h *Handler) storeFailed(ctx context.Context, op string, chatID int64, err error) {
 	h.cfg.Logger.WarnContext(ctx, "store failed; answering without memory",
 		"op", op, "chat_id", chatID, "unavailable", errors.Is(err, ErrStoreUnavailable), "err", err)
+	if h.cfg.StoreFailed != nil {
+		h.cfg.StoreFailed(op)
+	}
 }
 
 func isStaffStep(step string) bool {

@@ -83,6 +83,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		BotUsername: o.username,
 		Logger:      log,
 		Observe:     func(s directory.Status) { a.metrics.Resolved(string(s)) },
+		StoreFailed: func(op string) { a.metrics.RedisError("store: " + op) },
 	})
 	if err != nil {
 		_ = a.rdb.Close()

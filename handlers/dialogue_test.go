@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
@@ -280,7 +281,7 @@ func TestLanguages(t *testing.T) {
 		if line == "" {
 			continue
 		}
-		first := []rune(strings.TrimLeft(stripTags(line), " "))
+		first := []rune(strings.TrimLeft(htmltext.Plain(line), " "))
 		isArabic := len(first) > 0 && first[0] >= 0x0600 && first[0] <= 0x06FF
 		if !isArabic && !strings.HasPrefix(line, i18n.RLM) {
 			t.Errorf("Arabic card line %q starts left to right without RLM", line)
@@ -488,20 +489,4 @@ func (f *fakeBroadcaster) Upcoming(_ context.Context, districts []string, _ time
 func (f *fakeBroadcaster) ForgetChat(_ context.Context, chatID int64) error {
 	f.forgot = append(f.forgot, chatID)
 	return nil
-}
-
-func stripTags(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -27,14 +26,8 @@ func runChat(ctx context.Context, args []string, e env) error {
 	lang := fs.String("lang", "", "app language of the terminal user: de, en, uk, ar, tr (default: from $LANG)")
 	operator := fs.String("operator", "Terminal-Chat auf diesem Rechner (Daten nur im Arbeitsspeicher)", "operator named by /datenschutz")
 	verbose := fs.Bool("v", false, "log at debug level to stderr")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if help, err := parseFlags(fs, args, 0); help || err != nil {
+		return err
 	}
 
 	var (

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,14 +20,8 @@ func runCheckDirectory(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot check-directory [FILE]")
 		fmt.Fprintln(e.stderr, "Validates FILE (default: the embedded data file) and prints a summary.")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: at most one FILE", errUsage)
+	if help, err := parseFlags(fs, args, 1); help || err != nil {
+		return err
 	}
 	var (
 		dir *directory.Directory

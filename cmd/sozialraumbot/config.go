@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -23,14 +22,8 @@ func runConfig(ctx context.Context, args []string, e env) error {
 		fs.PrintDefaults()
 	}
 	flags := config.AddFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if help, err := parseFlags(fs, args, 0); help || err != nil {
+		return err
 	}
 	cfg, err := config.LoadFlags(e.getenv, flags)
 	if err != nil {

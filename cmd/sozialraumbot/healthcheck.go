@@ -23,14 +23,8 @@ func runHealthcheck(ctx context.Context, args []string, e env) error {
 	ready := fs.Bool("ready", false, "check /readyz (Redis and Telegram) instead of /healthz")
 	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
 	flags := config.AddFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if help, err := parseFlags(fs, args, 0); help || err != nil {
+		return err
 	}
 	target := *url
 	if target == "" {

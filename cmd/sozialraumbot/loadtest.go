@@ -68,14 +68,8 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stderr, "\nThe fault drills (Redis restart, Bot API faults, SIGKILL, webhook abuse) are Go tests:\n"+
 			"  go test -race -run Drill -v ./cmd/sozialraumbot")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %w", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if help, err := parseFlags(fs, args, 0); help || err != nil {
+		return err
 	}
 	if *drill != "" {
 		return fmt.Errorf("%w: the drills run as Go tests: go test -race -run Drill -v ./cmd/sozialraumbot", errUsage)

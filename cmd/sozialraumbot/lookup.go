@@ -31,11 +31,8 @@ func runLookup(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stderr, "Resolves each TEXT, or each line of standard input when none is given.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if help, err := parseFlags(fs, args, -1); help || err != nil {
+		return err
 	}
 	dir, err := openDirectory(*file, e)
 	if err != nil {

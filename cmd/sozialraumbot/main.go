@@ -18,6 +18,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +55,22 @@ func commands() []command {
 
 // errUsage marks an error in how the command was called (exit code 2).
 var errUsage = errors.New("usage")
+
+// parseFlags parses a subcommand's flags and allows at most maxArgs positional
+// arguments (-1: any number). help is true after -h printed the usage (the
+// command then does nothing); every other problem is an errUsage.
+func parseFlags(fs *flag.FlagSet, args []string, maxArgs int) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if maxArgs >= 0 && fs.NArg() > maxArgs {
+		return false, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(maxArgs))
+	}
+	return false, nil
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
@@ -53,27 +54,11 @@ func TestArabicCatalogueLinesStartRTL(t *testing.T) {
 				continue
 			}
 			// The line must then start (after tags and spaces) with an Arabic letter.
-			plain := strings.TrimLeft(stripTags(line), " ")
+			plain := strings.TrimLeft(htmltext.Plain(line), " ")
 			r := []rune(plain)
 			if len(r) > 0 && !(r[0] >= 0x0600 && r[0] <= 0x06FF) {
 				t.Errorf("ar/%s: line %q starts left to right without RLM", id, line)
 			}
 		}
 	}
-}
-
-func stripTags(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

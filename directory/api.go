@@ -45,13 +45,21 @@ type Phone struct {
 
 // District is one Sozialraumbezirk with its free provider (Träger).
 type District struct {
-	ID             string   `json:"id"`   // stable slug, e.g. "walsrode"
-	Name           string   `json:"name"` // "Sozialraumbezirk Stadt Walsrode"
-	Municipalities []string `json:"municipalities"`
-	Provider       string   `json:"provider"`
-	Phones         []Phone  `json:"phones"`
-	Offerings      []string `json:"offerings"`
-	MoreInfoURL    string   `json:"more_info_url"`
+	ID             string     `json:"id"`   // stable slug, e.g. "walsrode"
+	Name           string     `json:"name"` // "Sozialraumbezirk Stadt Walsrode"
+	Municipalities []string   `json:"municipalities"`
+	Provider       string     `json:"provider"`
+	Phones         []Phone    `json:"phones"`
+	Offerings      []Offering `json:"offerings"`
+	MoreInfoURL    string     `json:"more_info_url"`
+}
+
+// Offering is one thing a provider offers families, e.g. counselling or child
+// protection. ID is stable across data versions (for matching a parent's topic);
+// Text is the German wording as published.
+type Offering struct {
+	ID   string `json:"id"`   // slug, e.g. "child-protection"
+	Text string `json:"text"` // German
 }
 
 // Place is a municipality, member municipality, Ortsteil or Wohnplatz of the county.

@@ -64,6 +64,28 @@ func entryName(list string, i int, name string) string {
 	return fmt.Sprintf("%s[%d] %q", list, i, name)
 }
 
+// offerings validates a list of offerings: each with a valid, unique id and a text.
+func (c *collector) offerings(path, entry string, fos []fileOffering) []Offering {
+	var out []Offering
+	seen := map[string]bool{}
+	for i, fo := range fos {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		field := fmt.Sprintf("offerings[%d]", i)
+		switch {
+		case fo.ID == "":
+			c.add(p, entry, field+".id", ErrMissing)
+		case !validID(fo.ID):
+			c.add(p+".id", entry, field+".id", fmt.Errorf("%w: %q is not [a-z0-9-], at most %d bytes", ErrBadID, fo.ID, maxIDLen))
+		case seen[fo.ID]:
+			c.add(p+".id", entry, field+".id", fmt.Errorf("%w: offering id %q", ErrDuplicate, fo.ID))
+		}
+		seen[fo.ID] = true
+		c.missing(p, entry, field+".text", fo.Text)
+		out = append(out, Offering{ID: fo.ID, Text: fo.Text})
+	}
+	return out
+}
+
 // build validates f and turns it into a Directory.
 func build(name string, f *file, l *lines) (*Directory, error) {
 	c := &collector{file: name, lines: l}
@@ -84,6 +106,8 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 	if d.programme.SourceDate == "" {
 		d.programme.SourceDate = f.SourceDate
 	}
+
+	defaultOfferings := c.offerings("$.offerings", "offerings", f.Offerings)
 
 	// Districts.
 	districtIDs := map[string]bool{}
@@ -112,11 +136,11 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 			Name:           fd.Name,
 			Municipalities: slices.Clone(fd.Municipalities),
 			Provider:       fd.Provider,
-			Offerings:      fd.Offerings,
+			Offerings:      c.offerings(path+".offerings", entry, fd.Offerings),
 			MoreInfoURL:    fd.MoreInfoURL,
 		}
 		if len(dist.Offerings) == 0 {
-			dist.Offerings = slices.Clone(f.Offerings)
+			dist.Offerings = slices.Clone(defaultOfferings)
 		}
 		if dist.MoreInfoURL == "" {
 			dist.MoreInfoURL = d.programme.MoreInfoURL

@@ -4,7 +4,7 @@ package directory
 type file struct {
 	SourceDate string         `yaml:"source_date"`
 	Programme  fileProgramme  `yaml:"programme"`
-	Offerings  []string       `yaml:"offerings"`
+	Offerings  []fileOffering `yaml:"offerings"`
 	Districts  []fileDistrict `yaml:"districts"`
 	Places     []filePlace    `yaml:"places"`
 	Outside    []fileOutside  `yaml:"outside"`
@@ -20,14 +20,20 @@ type fileProgramme struct {
 }
 
 type fileDistrict struct {
-	ID             string      `yaml:"id"`
-	Name           string      `yaml:"name"`
-	Municipalities []string    `yaml:"municipalities"`
-	Provider       string      `yaml:"provider"`
-	Phones         []filePhone `yaml:"phones"`
-	Offerings      []string    `yaml:"offerings"`     // optional; default: the file's offerings
-	MoreInfoURL    string      `yaml:"more_info_url"` // optional; default: the programme's
-	Source         string      `yaml:"source"`
+	ID             string         `yaml:"id"`
+	Name           string         `yaml:"name"`
+	Municipalities []string       `yaml:"municipalities"`
+	Provider       string         `yaml:"provider"`
+	Phones         []filePhone    `yaml:"phones"`
+	Offerings      []fileOffering `yaml:"offerings"`     // optional; default: the file's offerings
+	MoreInfoURL    string         `yaml:"more_info_url"` // optional; default: the programme's
+	Source         string         `yaml:"source"`
+}
+
+// fileOffering is one offering: a stable id and the German text as published.
+type fileOffering struct {
+	ID   string `yaml:"id"`
+	Text string `yaml:"text"`
 }
 
 type filePhone struct {

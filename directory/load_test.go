@@ -116,6 +116,12 @@ func TestParseErrors(t *testing.T) {
 			ErrBadValue, `places[2] "Ohnekoord"`, "kind", `"weiler"`},
 		{"missing provider", `    provider: "Träger Süd"` + "\n", "",
 			ErrMissing, `districts[1] "sued"`, "provider", "missing"},
+		{"offering without id", `{id: counselling, text: "Beratung"}`, `{text: "Beratung"}`,
+			ErrMissing, "offerings", "offerings[0].id", ""},
+		{"bad offering id", `{id: counselling,`, `{id: "Beratung!",`,
+			ErrBadID, "offerings", "offerings[0].id", `"Beratung!"`},
+		{"offering without text", `{id: counselling, text: "Beratung"}`, `{id: counselling}`,
+			ErrMissing, "offerings", "offerings[0].text", ""},
 		{"duplicate outside town", `{name: "Ohneort"`, `{name: "Fernstadt"`,
 			ErrDuplicate, `outside[1] "Fernstadt"`, "name", "outside[0]"},
 	}

@@ -118,13 +118,25 @@ func readFile(path string, cfg *Config) error {
 	if err != nil {
 		return &SettingError{Setting: "SOZIALRAUMBOT_CONFIG", Problem: "cannot read the configuration file", Err: err}
 	}
-	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
+	if err := decodeYAML(data, cfg); err != nil {
 		return &SettingError{
 			Setting: "SOZIALRAUMBOT_CONFIG",
 			Problem: fmt.Sprintf("%s is not a valid configuration file:\n%s", path, yaml.FormatError(err, false, true)),
 		}
 	}
 	return nil
+}
+
+// decodeYAML decodes data strictly into cfg. The YAML library panics on some
+// malformed input (found by FuzzLoad: "staff:\n ! #0…"); such a panic becomes an
+// error, so a broken file is reported, never a crash.
+func decodeYAML(data []byte, cfg *Config) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML parser failed on this input: %v", p)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, cfg, yaml.Strict())
 }
 
 // envProblems turns the env library's errors into SettingErrors naming the variable.

@@ -81,7 +81,7 @@ func (c *collector) offerings(path, entry string, fos []fileOffering) []Offering
 		}
 		seen[fo.ID] = true
 		c.missing(p, entry, field+".text", fo.Text)
-		out = append(out, Offering{ID: fo.ID, Text: fo.Text})
+		out = append(out, Offering(fo))
 	}
 	return out
 }

@@ -42,7 +42,7 @@ func LoadFile(path string) (*Directory, error) {
 // of them are returned together (errors.Join).
 func Parse(name string, data []byte) (*Directory, error) {
 	var f file
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.DisallowUnknownField()); err != nil {
+	if err := decodeYAML(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w:\n%s", name, ErrSyntax, yaml.FormatError(err, false, true))
 	}
 	l := &lines{data: data}
@@ -51,6 +51,18 @@ func Parse(name string, data []byte) (*Directory, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// decodeYAML decodes data into f, rejecting unknown fields. The YAML library
+// panics on some malformed input; such a panic becomes an error, so a broken
+// data file is reported, never a crash.
+func decodeYAML(data []byte, f *file) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML parser failed on this input: %v", p)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, f, yaml.DisallowUnknownField())
 }
 
 // lines finds the line of a YAML path for error messages, parsing the file

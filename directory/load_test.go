@@ -198,3 +198,17 @@ func TestParseEmpty(t *testing.T) {
 		t.Errorf("err = %v, want ErrMissing", err)
 	}
 }
+
+// The YAML library panics on some malformed input (found by config's FuzzLoad);
+// Parse must report it as a syntax error instead.
+func TestParseSurvivesParserPanic(t *testing.T) {
+	for _, in := range []string{
+		"districts:\n ! #00000000000000000000000",
+		"places:\n ! #00000000000000000000000",
+	} {
+		_, err := Parse("broken.yaml", []byte(in))
+		if !errors.Is(err, ErrSyntax) {
+			t.Errorf("Parse(%q) = %v, want ErrSyntax", in, err)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func (d *Directory) decide(q string, s *scratch) Result {
 	suggestions := s.suggestions[:0]
 	defer func() { s.accepted, s.suggestions = accepted[:0], suggestions[:0] }()
 	for _, h := range hits {
-		if s.weak(ix, h) {
+		if s.weak(ix, h) || s.commonInSentence(ix, h) {
 			continue
 		}
 		if h.suggestion {

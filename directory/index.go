@@ -27,6 +27,7 @@ type key struct {
 	entries []entry // what it names; several for "Marbostel"
 	strict  bool    // an everyday word or a strict place: inside a sentence only with care
 	marked  bool    // some word of index.marks picks an outside town among what it names
+	common  bool    // a frequent word of the lexicons: inside a sentence only with care (see lexicon.go)
 }
 
 // entry is what a key names: a place of the county or an outside town.
@@ -48,17 +49,19 @@ type index struct {
 	maxWords int                // most tokens of any key
 	sorted   []int32            // keys naming places of the county, by spelling, for prefix suggestions
 	marks    map[string][]mark  // folded word -> the outside town it picks for a key (see marks.go)
+	lexicon  *lexicon           // frequent words: no typo or sound-alike match starts from them (see lexicon.go)
 }
 
 func newIndex(d *Directory) *index {
 	ix := &index{
-		byID:   make(map[string]int, len(d.places)),
-		exact:  map[string]int32{},
-		dels:   map[uint64][]int32{},
-		pow:    hashPowers(maxTokenLen),
-		filter: make([]uint64, 1<<filterBits/64),
-		phon:   map[string][]int32{},
-		postal: map[string][]int32{},
+		byID:    make(map[string]int, len(d.places)),
+		exact:   map[string]int32{},
+		dels:    map[uint64][]int32{},
+		pow:     hashPowers(maxTokenLen),
+		filter:  make([]uint64, 1<<filterBits/64),
+		phon:    map[string][]int32{},
+		postal:  map[string][]int32{},
+		lexicon: ordinaryWords(),
 	}
 	for i, p := range d.places {
 		ix.byID[p.ID] = i
@@ -72,6 +75,7 @@ func newIndex(d *Directory) *index {
 		}
 	}
 	ix.settle(d.strict)
+	ix.markCommon()
 	ix.addMarks(d)
 	for k, key := range ix.keys {
 		if slices.ContainsFunc(key.entries, func(e entry) bool { return e.place >= 0 }) {

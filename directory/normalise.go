@@ -136,6 +136,9 @@ func baseLetter(r rune) byte {
 	if !unicode.Is(unicode.Latin, r) {
 		return 0
 	}
+	if r == 'ı' { // Turkish dotless i has no decomposition
+		return 'i'
+	}
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
 	d := norm.NFD.Properties(b[:n]).Decomposition()

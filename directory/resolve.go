@@ -174,7 +174,7 @@ func (s *scratch) collect(ix *index, t *tokens) {
 		if t.list[ti].digits || fillers[string(w)] {
 			continue
 		}
-		if !s.exact[c] && len(w) >= minTypoLen {
+		if !s.exact[c] && len(w) >= minTypoLen && !ix.ordinary(w) {
 			if !s.typo(ix, w, c, c) && len(w) >= minPhoneticLen {
 				s.phonetic(ix, w, c)
 			}
@@ -196,7 +196,7 @@ func (s *scratch) collect(ix *index, t *tokens) {
 			if len(s.join) > maxTokenLen {
 				break
 			}
-			if !fillers[string(v)] {
+			if !fillers[string(v)] && s.fuzzyRun(ix, t, c, c+k-1) {
 				s.typo(ix, s.join, c, c+k-1)
 			}
 		}

@@ -78,6 +78,7 @@ func (h *Handler) cardButtons(lang string, d directory.District) [][]Button {
 // remembers both. prefix, when not empty, is a first line (e.g. for a location).
 func (h *Handler) answerDistrict(ctx context.Context, t *turn, d directory.District, p *directory.Place, prefix string) error {
 	lang := h.lang(t)
+	d, prefix = h.forNeed(t, d, prefix)
 	text := h.cardText(lang, d, p)
 	if prefix != "" {
 		text = prefix + "\n\n" + text

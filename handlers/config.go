@@ -33,4 +33,7 @@ type Config struct {
 	// StoreFailed, when set, is told the operation of every failed Store call
 	// (e.g. "load state"), for metrics; the conversation carries on without memory.
 	StoreFailed func(op string)
+	// CrisisAnswered, when set, is told the language of every crisis answer
+	// (for metrics). Nothing else of the message is passed on, stored or logged.
+	CrisisAnswered func(lang string)
 }

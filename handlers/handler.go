@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
+	"github.com/heidekreis/sozialraumbot/handlers/intent"
 )
 
 // DefaultStateTTL is how long dialogue state is kept when Config.StateTTL is zero.
@@ -20,6 +21,7 @@ const DefaultStateTTL = 30 * 24 * time.Hour
 type Handler struct {
 	cfg Config
 	cat *i18n.Catalogue
+	cls *intent.Classifier
 }
 
 // New checks cfg, fills in defaults (Logger, Now, StateTTL) and loads the catalogues.
@@ -43,7 +45,11 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
-	return &Handler{cfg: cfg, cat: cat}, nil
+	cls, err := intent.New()
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	return &Handler{cfg: cfg, cat: cat, cls: cls}, nil
 }
 
 // turn is the handling of one update: the update, the chat's state and what
@@ -52,8 +58,10 @@ type turn struct {
 	r       Replier
 	u       Update
 	st      State
-	stateOK bool // the state was loaded; false when the store is unavailable
-	deleted bool // /loeschen ran: save nothing
+	stateOK bool   // the state was loaded; false when the store is unavailable
+	deleted bool   // /loeschen ran: save nothing
+	msgLang string // the language the message is written in, when it answers (see textLang)
+	need    string // the need (topic) of this message, also when the state is unavailable
 }
 
 // Handle answers one update. It returns an error only when a reply could not be
@@ -108,7 +116,7 @@ func (h *Handler) dispatch(ctx context.Context, t *turn) error {
 			return err
 		}
 	}
-	return h.handlePlaceText(ctx, t, u.Text)
+	return h.handleText(ctx, t, u.Text)
 }
 
 // text translates message id into lang with data (values already HTML-escaped).
@@ -136,8 +144,14 @@ func (h *Handler) langOf(u Update, st *State) string {
 	return i18n.Match(u.User.LanguageCode)
 }
 
-// lang is langOf for the turn.
-func (h *Handler) lang(t *turn) string { return h.langOf(t.u, &t.st) }
+// lang is the language to answer the turn in: the message's own language
+// when it was recognised and the chat chose none (see textLang), else langOf.
+func (h *Handler) lang(t *turn) string {
+	if t.msgLang != "" {
+		return t.msgLang
+	}
+	return h.langOf(t.u, &t.st)
+}
 
 // storeFailed logs a store error without any message text.
 func (h *Handler) storeFailed(ctx context.Context, op string, chatID int64, err error) {
@@ -155,7 +169,7 @@ func isStaffStep(step string) bool {
 func isZeroState(s State) bool {
 	return reflect.DeepEqual(s, State{}) ||
 		(s.Step == "" && s.District == "" && s.Place == "" && s.Lang == "" && len(s.Candidates) == 0 &&
-			s.Draft == nil && s.Nonce == "")
+			s.Draft == nil && s.Nonce == "" && s.Need == "")
 }
 
 // cloneState copies the state deeply enough to compare it after handling.

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
@@ -23,22 +22,6 @@ const (
 	// stepConfirmDelete: /loeschen waits for its confirmation button.
 	stepConfirmDelete = "confirm_delete"
 )
-
-// handlePlaceText resolves a plain text to a district and answers it.
-func (h *Handler) handlePlaceText(ctx context.Context, t *turn, text string) error {
-	text = strings.TrimSpace(text)
-	switch {
-	case text == "" || !utf8.ValidString(text) && strings.TrimSpace(strings.ToValidUTF8(text, "")) == "":
-		return h.say(ctx, t, "empty_text", nil)
-	case utf8.RuneCountInString(text) > maxPlaceTextRunes:
-		return h.say(ctx, t, "too_long", nil)
-	}
-	res := h.cfg.Directory.Resolve(strings.ToValidUTF8(text, ""))
-	if h.cfg.Observe != nil {
-		h.cfg.Observe(res.Status)
-	}
-	return h.answerResult(ctx, t, res, text)
-}
 
 // answerResult answers one resolver result.
 func (h *Handler) answerResult(ctx context.Context, t *turn, res directory.Result, query string) error {

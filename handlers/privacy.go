@@ -51,6 +51,9 @@ func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
 			}
 			lines = append(lines, line("mydata_place", name))
 		}
+		if st.Need != "" {
+			lines = append(lines, line("mydata_need", h.needName(lang, st.Need)))
+		}
 		if st.Step != "" {
 			lines = append(lines, line("mydata_step", st.Step))
 		}

@@ -19,6 +19,7 @@ type State struct {
 	Candidates []string  `json:"candidates,omitempty"` // pending place ids while asking back
 	Draft      *Draft    `json:"draft,omitempty"`      // a staff announcement being composed
 	Nonce      string    `json:"nonce,omitempty"`      // ties callback buttons to this dialogue step
+	Need       string    `json:"need,omitempty"`       // topic of the parent's need (an offering id or "general"), never the text
 	Updated    time.Time `json:"updated"`
 }
 

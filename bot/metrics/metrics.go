@@ -21,6 +21,7 @@ type Metrics struct {
 	apiErrors   *prometheus.CounterVec
 	broadcast   *prometheus.CounterVec
 	redisErrors *prometheus.CounterVec
+	crisis      *prometheus.CounterVec
 	duplicates  prometheus.Counter
 	inflight    prometheus.Gauge
 }
@@ -50,6 +51,9 @@ func New() *Metrics {
 		redisErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sozialraumbot_redis_errors_total", Help: "Redis errors, by operation.",
 		}, []string{"op"}),
+		crisis: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sozialraumbot_crisis_answers_total", Help: "Crisis answers (help numbers first), by answer language only.",
+		}, []string{"lang"}),
 		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sozialraumbot_duplicate_updates_total", Help: "Updates seen twice and not answered again.",
 		}),
@@ -58,7 +62,7 @@ func New() *Metrics {
 		}),
 	}
 	reg.MustRegister(m.updates, m.resolver, m.latency, m.apiErrors, m.broadcast, m.redisErrors,
-		m.duplicates, m.inflight,
+		m.crisis, m.duplicates, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -118,6 +122,13 @@ func (m *Metrics) Broadcast(result string) {
 func (m *Metrics) RedisError(op string) {
 	if m != nil {
 		m.redisErrors.WithLabelValues(op).Inc()
+	}
+}
+
+// Crisis counts one crisis answer in a language; nothing else of the message is recorded.
+func (m *Metrics) Crisis(lang string) {
+	if m != nil {
+		m.crisis.WithLabelValues(lang).Inc()
 	}
 }
 

@@ -16,6 +16,7 @@ func TestNilIsSafe(t *testing.T) {
 	m.APIError(429)
 	m.Broadcast("delivered")
 	m.RedisError("get")
+	m.Crisis("de")
 	m.Duplicate()
 	m.InFlight(1)
 	if m.Registry() != nil {
@@ -38,6 +39,7 @@ func TestExposition(t *testing.T) {
 	m.APIError(0)
 	m.Broadcast("blocked")
 	m.RedisError("lock")
+	m.Crisis("uk")
 	m.Duplicate()
 	m.InFlight(2)
 	m.InFlight(-1)
@@ -53,6 +55,7 @@ func TestExposition(t *testing.T) {
 		`sozialraumbot_botapi_errors_total{code="0"} 1`,
 		`sozialraumbot_broadcast_messages_total{result="blocked"} 1`,
 		`sozialraumbot_redis_errors_total{op="lock"} 1`,
+		`sozialraumbot_crisis_answers_total{lang="uk"} 1`,
 		`sozialraumbot_duplicate_updates_total 1`,
 		`sozialraumbot_updates_in_flight 1`,
 		`go_goroutines`,

@@ -74,16 +74,17 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		Metrics:         a.metrics,
 	})
 	a.handler, err = handlers.New(handlers.Config{
-		Directory:   a.dir,
-		Store:       store,
-		Broadcaster: a.broadcast,
-		Staff:       cfg.StaffMembers(),
-		Operator:    cfg.Operator,
-		StateTTL:    cfg.StateTTL,
-		BotUsername: o.username,
-		Logger:      log,
-		Observe:     func(s directory.Status) { a.metrics.Resolved(string(s)) },
-		StoreFailed: func(op string) { a.metrics.RedisError("store: " + op) },
+		Directory:      a.dir,
+		Store:          store,
+		Broadcaster:    a.broadcast,
+		Staff:          cfg.StaffMembers(),
+		Operator:       cfg.Operator,
+		StateTTL:       cfg.StateTTL,
+		BotUsername:    o.username,
+		Logger:         log,
+		Observe:        func(s directory.Status) { a.metrics.Resolved(string(s)) },
+		StoreFailed:    func(op string) { a.metrics.RedisError("store: " + op) },
+		CrisisAnswered: func(lang string) { a.metrics.Crisis(lang) },
 	})
 	if err != nil {
 		_ = a.rdb.Close()

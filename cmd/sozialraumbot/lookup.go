@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers/intent"
 )
 
 // maxLookupLine is the longest input line resolved; a longer line still gets
@@ -28,7 +29,8 @@ func runLookup(ctx context.Context, args []string, e env) error {
 	file := fs.String("directory", "", "directory data `file` replacing the embedded one (env DIRECTORY_FILE)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot lookup [--json] [--directory FILE] [TEXT...]")
-		fmt.Fprintln(e.stderr, "Resolves each TEXT, or each line of standard input when none is given.")
+		fmt.Fprintln(e.stderr, "Resolves each TEXT, or each line of standard input when none is given, and says what")
+		fmt.Fprintln(e.stderr, "it is about (intent: crisis, need, smalltalk, place or other).")
 		fs.PrintDefaults()
 	}
 	if help, err := parseFlags(fs, args, -1); help || err != nil {
@@ -38,12 +40,18 @@ func runLookup(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	cls, err := intent.New()
+	if err != nil {
+		return err
+	}
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	answer := func(q string) error {
+		c := cls.Classify(q)
+		r := withIntent(dir.Resolve(q), c)
 		if *asJSON {
-			return writeLookupJSON(w, q, dir.Resolve(q))
+			return writeLookupJSON(w, q, r, c)
 		}
-		return writeLookupText(w, dir, dir.Resolve(q))
+		return writeLookupText(w, dir, r, c)
 	}
 	if fs.NArg() > 0 {
 		for _, q := range fs.Args() {
@@ -77,10 +85,11 @@ func runLookup(ctx context.Context, args []string, e env) error {
 		}
 		if tooLong {
 			res := directory.Result{Query: line, Status: directory.StatusUnknown}
+			c := intent.Result{Intent: intent.Other}
 			if *asJSON {
-				err = writeLookupJSON(w, line, res)
+				err = writeLookupJSON(w, line, res, c)
 			} else {
-				err = writeLookupText(w, dir, res)
+				err = writeLookupText(w, dir, res, c)
 			}
 		} else {
 			err = answer(line)
@@ -150,14 +159,29 @@ type lookupAnswer struct {
 	District   string            `json:"district"`
 	Place      string            `json:"place"`
 	Candidates []lookupCandidate `json:"candidates"`
+	Intent     intent.Intent     `json:"intent"`
+	Topics     []string          `json:"topics,omitempty"`
 }
 
-func writeLookupJSON(w io.Writer, q string, r directory.Result) error {
+// withIntent keeps a crisis or need message that names no place from
+// looking like a place answer: its status is unknown, never match, and its
+// candidates (suggestions from ordinary words) are dropped. The bot answers
+// such a message the same way (handlers.handleText).
+func withIntent(r directory.Result, c intent.Result) directory.Result {
+	if (c.Intent == intent.Crisis || c.Intent == intent.Need) && r.Status == directory.StatusUnknown {
+		r.Candidates = nil
+	}
+	return r
+}
+
+func writeLookupJSON(w io.Writer, q string, r directory.Result, c intent.Result) error {
 	a := lookupAnswer{
 		Query:      strings.ToValidUTF8(q, "\uFFFD"),
 		Status:     r.Status,
 		District:   r.District,
 		Candidates: []lookupCandidate{},
+		Intent:     c.With(r.Status != directory.StatusUnknown),
+		Topics:     c.Topics,
 	}
 	switch {
 	case r.Place != nil:
@@ -177,7 +201,7 @@ func writeLookupJSON(w io.Writer, q string, r directory.Result) error {
 	return err
 }
 
-func writeLookupText(w io.Writer, dir *directory.Directory, r directory.Result) error {
+func writeLookupText(w io.Writer, dir *directory.Directory, r directory.Result, c intent.Result) error {
 	q := strings.ToValidUTF8(r.Query, "\uFFFD")
 	if len(q) > 200 {
 		q = strings.ToValidUTF8(q[:200], "") + "…"
@@ -215,6 +239,13 @@ func writeLookupText(w io.Writer, dir *directory.Directory, r directory.Result) 
 				fmt.Fprintf(&b, " %s (%s)", placeText(c.Place), c.District)
 			}
 		}
+	}
+	if in := c.With(r.Status != directory.StatusUnknown); in != intent.Place {
+		fmt.Fprintf(&b, " [intent %s", in)
+		if len(c.Topics) > 0 {
+			fmt.Fprintf(&b, ": %s", strings.Join(c.Topics, ", "))
+		}
+		b.WriteByte(']')
 	}
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())

@@ -25,6 +25,8 @@ type lookupJSON struct {
 		District string  `json:"district"`
 		Score    float64 `json:"score"`
 	} `json:"candidates"`
+	Intent string   `json:"intent"`
+	Topics []string `json:"topics"`
 }
 
 func lookupEnv(stdin io.Reader, env map[string]string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -92,7 +94,7 @@ func TestLookupJSONArgs(t *testing.T) {
 	}
 	// Raw shape: exactly the documented keys.
 	first, _, _ := strings.Cut(out.String(), "\n")
-	if !strings.HasPrefix(first, `{"query":"Dorfmark","status":"match","district":"bad-fallingbostel-osterheide","place":"Dorfmark","candidates":[{"place":"Dorfmark","district":"bad-fallingbostel-osterheide","score":1}]}`) {
+	if !strings.HasPrefix(first, `{"query":"Dorfmark","status":"match","district":"bad-fallingbostel-osterheide","place":"Dorfmark","candidates":[{"place":"Dorfmark","district":"bad-fallingbostel-osterheide","score":1}],"intent":"place"}`) {
 		t.Errorf("first line = %s", first)
 	}
 }
@@ -237,5 +239,47 @@ func TestLookupCancelled(t *testing.T) {
 	e, _, _ := lookupEnv(strings.NewReader("Soltau\n"), nil)
 	if err := runLookup(ctx, []string{"--json"}, e); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestLookupIntent: every answer says what the text is about; a crisis or a
+// need without a place is never a match, whatever ordinary words it has.
+func TestLookupIntent(t *testing.T) {
+	e, out, _ := lookupEnv(strings.NewReader(""), nil)
+	err := runLookup(context.Background(), []string{"--json",
+		"Mein Mann schlägt mich", "Ich will nicht mehr leben", "Ich brauche Hilfe mit meinem Sohn",
+		"wir suchen eine tagesmutter in walsrode", "Hallo", "Dorfmark", "hallo wir wohnen in bispingen",
+		"Sprechen Sie Englisch?", "чоловік мене б'є"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		intent, status, district, topic string
+	}{
+		{"crisis", "unknown", "", ""},
+		{"crisis", "unknown", "", ""},
+		{"need", "unknown", "", "family-counselling"},
+		{"need", "match", "walsrode", "childcare"},
+		{"smalltalk", "unknown", "", ""},
+		{"place", "match", "bad-fallingbostel-osterheide", ""},
+		{"place", "match", "munster-bispingen", ""},
+		{"other", "unknown", "", ""},
+		{"crisis", "unknown", "", ""},
+	}
+	got := decodeLines(t, out.String())
+	if len(got) != len(want) {
+		t.Fatalf("%d answers, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Intent != w.intent || g.Status != w.status || g.District != w.district {
+			t.Errorf("%q: intent %s status %s district %q, want %s %s %q", g.Query, g.Intent, g.Status, g.District, w.intent, w.status, w.district)
+		}
+		if w.topic != "" && (len(g.Topics) == 0 || g.Topics[0] != w.topic) {
+			t.Errorf("%q: topics %v, want %s first", g.Query, g.Topics, w.topic)
+		}
+		if (w.intent == "crisis" || w.intent == "need") && w.status == "unknown" && len(g.Candidates) > 0 {
+			t.Errorf("%q: candidates %v for a %s without a place", g.Query, g.Candidates, w.intent)
+		}
 	}
 }

@@ -115,3 +115,25 @@ func TestPlain(t *testing.T) {
 		t.Errorf("Plain = %q", got)
 	}
 }
+
+// TestRunCrisis: the terminal chat shows the crisis answer in German and in
+// Ukrainian, numbers first and no "not found".
+func TestRunCrisis(t *testing.T) {
+	out := run(t, "Ich will nicht mehr leben\n", terminal.WithLanguage("de"))
+	for _, want := range []string{"Das klingt sehr ernst", "Polizei 110", "TelefonSeelsorge", "0800 111 0 111"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("German crisis answer lacks %q:\n%s", want, out)
+		}
+	}
+	out = run(t, "чоловік мене б'є\n", terminal.WithLanguage("uk"))
+	for _, want := range []string{"Це звучить дуже серйозно", "поліція 110", "116 016"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Ukrainian crisis answer lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"Möhr", "keinen Ort", "не знайшов"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output contains %q", bad)
+		}
+	}
+}

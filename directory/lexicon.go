@@ -64,7 +64,9 @@ var ordinaryWords = sync.OnceValue(func() *lexicon {
 				lx.latin[fold(w, true)] = true
 				continue
 			}
-			lx.other[normaliseOther(lower.String(w))] = true
+			if o := normaliseOther(lower.String(w)); o != "" {
+				lx.other[o] = true
+			}
 		}
 	}
 	return lx
@@ -107,7 +109,7 @@ func normaliseOther(s string) string {
 // Latin ones (transliteration) before resolving: an ordinary Cyrillic or
 // Arabic word should not become a place either.
 func IsOrdinaryWord(word string) bool {
-	if !utf8.ValidString(word) {
+	if !utf8.ValidString(word) || strings.TrimSpace(word) == "" {
 		return false
 	}
 	lx := ordinaryWords()

@@ -20,9 +20,10 @@ func (h *Handler) cmdPrivacy(ctx context.Context, t *turn, _ string) error {
 		days = 1
 	}
 	lang := h.lang(t)
-	return h.say(ctx, t, "privacy", map[string]any{
+	text := h.text(lang, "privacy", map[string]any{
 		"Operator": i18n.Embed(lang, esc(op)), "Days": i18n.Embed(lang, strconv.Itoa(days)),
 	})
+	return h.send(ctx, t, Message{Text: text + "\n\n" + h.text(lang, "privacy_need", nil)})
 }
 
 // cmdMyData shows everything stored about the chat (Store.Export), readably.

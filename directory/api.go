@@ -86,6 +86,19 @@ type Programme struct {
 	Since       string `json:"since"`         // history in a few words
 	MoreInfoURL string `json:"more_info_url"` // the county's page about the providers
 	SourceDate  string `json:"source_date"`   // the date the facts are from, e.g. "2021-12"
+	// YouthOffice is the county's Jugendamt, named in crisis answers about a child.
+	YouthOffice YouthOffice `json:"youth_office"`
+}
+
+// YouthOffice is the county's youth welfare office (Jugendamt), responsible for
+// child protection. Phone is empty when no verified number is known; answers
+// then name the office and its address, and the police for acute danger.
+type YouthOffice struct {
+	Name    string `json:"name"`            // "Jugendamt des Landkreises Heidekreis"
+	Address string `json:"address"`         // "Vogteistraße 19, 29683 Bad Fallingbostel"
+	URL     string `json:"url,omitempty"`   // the county's web site
+	Phone   string `json:"phone,omitempty"` // as published; validated like provider phones
+	Source  string `json:"source"`          // where each fact comes from
 }
 
 // OutsidePlace is a town just outside the county that people are likely to type.

@@ -99,6 +99,12 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 		Since:       f.Programme.Since,
 		MoreInfoURL: f.Programme.MoreInfoURL,
 		SourceDate:  f.Programme.SourceDate,
+		YouthOffice: YouthOffice(f.Programme.YouthOffice),
+	}
+	if yo := f.Programme.YouthOffice; yo.Phone != "" {
+		if _, err := normalisePhone(yo.Phone); err != nil {
+			c.add("$.programme.youth_office.phone", "programme", "youth_office.phone", err)
+		}
 	}
 	if d.programme.Short == "" {
 		d.programme.Short = d.programme.Name

@@ -17,6 +17,13 @@ type fileProgramme struct {
 	MoreInfoURL string `yaml:"more_info_url"`
 	SourceDate  string `yaml:"source_date"`
 	Source      string `yaml:"source"`
+	YouthOffice struct {
+		Name    string `yaml:"name"`
+		Address string `yaml:"address"`
+		URL     string `yaml:"url"`
+		Phone   string `yaml:"phone"` // optional; only a number a source states
+		Source  string `yaml:"source"`
+	} `yaml:"youth_office"`
 }
 
 type fileDistrict struct {

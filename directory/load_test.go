@@ -212,3 +212,21 @@ func TestParseSurvivesParserPanic(t *testing.T) {
 		}
 	}
 }
+
+// TestYouthOfficePhoneValidated: a youth office number must parse like a
+// provider's; an empty one is allowed (no verified number known).
+func TestYouthOfficePhoneValidated(t *testing.T) {
+	base := string(Embedded())
+	const empty = `    phone: ""`
+	if !strings.Contains(base, empty) {
+		t.Fatal("fixture: youth_office.phone not in the embedded file")
+	}
+	if _, err := Parse("ok.yaml", []byte(strings.Replace(base, empty, `    phone: "(05162) 12345"`, 1))); err != nil {
+		t.Errorf("valid number rejected: %v", err)
+	}
+	_, err := Parse("bad.yaml", []byte(strings.Replace(base, empty, `    phone: "12x"`, 1)))
+	var fe *FieldError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "youth_office.phone") {
+		t.Errorf("invalid number: err = %v, want a FieldError naming youth_office.phone", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 	"github.com/heidekreis/sozialraumbot/handlers/intent"
 )
 
@@ -34,7 +35,9 @@ func (h *Handler) answerCrisis(ctx context.Context, t *turn, cls intent.Result, 
 		lines = append(lines, line("crisis_men", map[string]any{"Number": n(numberMen)}))
 	}
 	if child {
-		lines = append(lines, line("crisis_jugendamt", map[string]any{"Number": n(numberJugendamt), "Police": n(numberPolice)}))
+		if l := h.youthOfficeLine(lang); l != "" {
+			lines = append(lines, l)
+		}
 	}
 	if sexual || child {
 		lines = append(lines, line("crisis_abuse", map[string]any{"Number": n(numberAbuse)}))
@@ -49,4 +52,24 @@ func (h *Handler) answerCrisis(ctx context.Context, t *turn, cls intent.Result, 
 		lines = append(lines, "", line("crisis_place", nil))
 	}
 	return h.send(ctx, t, Message{Text: strings.Join(lines, "\n")})
+}
+
+// youthOfficeLine names the county's Jugendamt for child protection: with its
+// number when the directory has a verified one, else with its address, the
+// police standing in for acute danger. Empty when the directory names none.
+func (h *Handler) youthOfficeLine(lang string) string {
+	yo := h.cfg.Directory.Programme().YouthOffice
+	if yo.Name == "" {
+		return ""
+	}
+	data := map[string]any{
+		"Name":    i18n.Embed(lang, esc(yo.Name)),
+		"Address": i18n.Embed(lang, esc(yo.Address)),
+		"Police":  embedNum(lang, numberPolice),
+	}
+	if yo.Phone != "" {
+		data["Number"] = embedNum(lang, yo.Phone)
+		return h.text(lang, "crisis_jugendamt", data)
+	}
+	return h.text(lang, "crisis_jugendamt_address", data)
 }

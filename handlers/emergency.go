@@ -33,11 +33,9 @@ import (
 //   - 0800 123 99 00 Hilfetelefon Gewalt an Männern, free and anonymous, Mon-Thu 8-20 h,
 //     Fri 8-15 h: landkreis-heidenheim.de ("Hilfetelefon Gewalt gegen Frauen und Gewalt an
 //     Männern"), baden-wuerttemberg.de (2022), donau3fm.de.
-//   - 05162 970-0 Landkreis Heidekreis, Kreisverwaltung (Jugendamt), Vogteistraße 19, 29683 Bad
-//     Fallingbostel: address from de.wikipedia.org/wiki/Landkreis_Heidekreis; the exchange
-//     05162 970-… from praeventionsketten-nds.de (Heidekreis: Vogteistraße 19, Tel. 05162 / 970-490,
-//     a unit of the Jugendamt). The switchboard extension -0 was not found in a stored source;
-//     verify it before going live (README, "Crisis answer").
+//   - The county's Jugendamt is data (directory: programme.youth_office), not a constant here:
+//     its own number could not be verified with a stored source, so the data file leaves it
+//     empty until the county enters it, and the answer then gives the office's address and 110.
 const (
 	numberPolice     = "110"
 	numberRescue     = "112"
@@ -48,7 +46,6 @@ const (
 	numberSeelsorge1 = "0800 111 0 111"
 	numberSeelsorge2 = "0800 111 0 222"
 	numberAbuse      = "0800 22 55 530"
-	numberJugendamt  = "05162 970-0"
 )
 
 func (h *Handler) cmdEmergency(ctx context.Context, t *turn, _ string) error {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
@@ -24,6 +25,24 @@ func (c *crisisCounter) opt() chatOption {
 	}
 }
 
+// TestCrisisYouthOfficeNumber: once the data file carries a verified number
+// for the Jugendamt, the crisis answer about a child gives it.
+func TestCrisisYouthOfficeNumber(t *testing.T) {
+	data := strings.Replace(string(directory.Embedded()), `    phone: ""`+"\n    source: \"wp:Landkreis_Heidekreis\"",
+		`    phone: "(05162) 12345"`+"\n    source: \"test\"", 1)
+	if data == string(directory.Embedded()) {
+		t.Fatal("fixture: youth_office.phone not found in the embedded data file")
+	}
+	d, err := directory.Parse("test.yaml", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChat(t, func(cfg *handlers.Config) { cfg.Directory = d })
+	outs := c.say("mein kind wird zuhause geschlagen")
+	mustContain(t, texts(outs), "Kinderschutz: Jugendamt des Landkreises Heidekreis <b>(05162) 12345</b> (zu den Dienstzeiten)")
+	mustNotContain(t, texts(outs), "Vogteistraße")
+}
+
 func TestCrisisAnswer(t *testing.T) {
 	tests := []struct {
 		name, lang, text string
@@ -36,7 +55,7 @@ func TestCrisisAnswer(t *testing.T) {
 			[]string{"Polizei <b>110</b>", "TelefonSeelsorge", "rund um die Uhr", "<b>0800 111 0 222</b>"},
 			[]string{"Möhr", "keinen Ort", "116 016"}},
 		{"child de", "de", "mein kind wird zuhause geschlagen",
-			[]string{"Jugendamt des Landkreises Heidekreis <b>05162 970-0</b>", "Nummer gegen Kummer", "Mo–Sa 14–20 Uhr", "<b>116 111</b>", "Sexueller Missbrauch"},
+			[]string{"Kinderschutz: Jugendamt des Landkreises Heidekreis, Vogteistraße 19, 29683 Bad Fallingbostel. Ist ein Kind jetzt in Gefahr, rufen Sie die Polizei: <b>110</b>", "Nummer gegen Kummer", "Mo–Sa 14–20 Uhr", "<b>116 111</b>", "Sexueller Missbrauch"},
 			[]string{"keinen Ort"}},
 		{"place in the message", "de", "ich wohne in soltau und mein mann schlägt mich",
 			[]string{"Polizei <b>110</b>", "Ihr Träger vor Ort", "Stephansstift", "(05191) 4455"},

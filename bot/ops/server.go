@@ -20,6 +20,8 @@ type Options struct {
 	Addr string
 	// Checks decide readiness; all must pass. Run concurrently on every /readyz.
 	Checks []Check
+	// Details are shown by /readyz beside the checks without deciding readiness.
+	Details []Detail
 	// CheckTimeout bounds each check (default 2s).
 	CheckTimeout time.Duration
 	// Metrics serves /metrics (e.g. metrics.Metrics.Handler()); nil: 404.
@@ -114,8 +116,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 }
 
 type status struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks,omitempty"`
+	Status  string            `json:"status"`
+	Checks  map[string]string `json:"checks,omitempty"`
+	Details map[string]any    `json:"details,omitempty"`
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -146,7 +149,24 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		st.Status, code = "fail", http.StatusServiceUnavailable
 		s.opts.Logger.Warn("readiness check failed", "check", name, "err", msg)
 	}
+	st.Details = s.details()
 	writeJSON(w, code, st)
+}
+
+// details collects the Details that have a value.
+func (s *Server) details() map[string]any {
+	var out map[string]any
+	for _, d := range s.opts.Details {
+		v := d.Value()
+		if v == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]any{}
+		}
+		out[d.Name] = v
+	}
+	return out
 }
 
 // run runs every check concurrently, each with its own timeout.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -26,14 +27,18 @@ import (
 type app struct {
 	cfg       config.Config
 	log       *slog.Logger
-	dir       *directory.Directory
 	rdb       redis.UniversalClient
+	store     *redisstore.Store
 	metrics   *metrics.Metrics
-	handler   *handlers.Handler
+	data      *metrics.Data
+	live      *liveConversation // the conversation; a reload swaps its data
+	reloader  *reloader
+	username  string
 	bot       *bot.Bot
 	broadcast *broadcast.Service
 	ops       *ops.Server
 	telegram  *ops.Once
+	opts      appOptions
 }
 
 // appOptions are the knobs that are not configuration (tests and the load tool).
@@ -41,59 +46,46 @@ type appOptions struct {
 	httpClient *http.Client // Bot API client; nil: the bot's default
 	noOps      bool         // do not start the ops listener even when OPS_LISTEN is set
 	username   string       // bot username when getMe is skipped
+	// loadConfig loads the configuration again for a reload (serve: the same
+	// environment and flags, the file read anew); nil: reloads re-read only the
+	// directory file.
+	loadConfig func() (config.Config, error)
+	// reloadSignals, when set, makes run reload on every value (serve: SIGHUP).
+	reloadSignals <-chan os.Signal
 }
 
 // newApp loads the directory, connects Redis (lazily: an outage at start is not
 // fatal, the bot answers place questions without memory) and wires the parts.
 func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
-	a := &app{cfg: cfg, log: log, metrics: metrics.New(), telegram: ops.NewOnce("telegram")}
-	var err error
-	if cfg.DirectoryFile != "" {
-		a.dir, err = directory.LoadFile(cfg.DirectoryFile)
-	} else {
-		a.dir, err = directory.Default()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("loading the directory: %w", err)
-	}
-	ids := make([]string, 0, 6)
-	for _, d := range a.dir.Districts() {
-		ids = append(ids, d.ID)
-	}
-	if err := cfg.CheckDistricts(ids); err != nil {
-		return nil, err
-	}
-
+	a := &app{cfg: cfg, log: log, metrics: metrics.New(), telegram: ops.NewOnce("telegram"), username: o.username, opts: o}
 	a.rdb = cfg.NewRedisClient()
-	store := redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
-	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, store, broadcast.Options{
+	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
+	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, a.store, broadcast.Options{
 		Rate:            cfg.Broadcast.Rate,
 		PerChatInterval: cfg.Broadcast.PerChatInterval,
 		MaxAttempts:     cfg.Broadcast.MaxAttempts,
 		Logger:          log,
 		Metrics:         a.metrics,
 	})
-	a.handler, err = handlers.New(handlers.Config{
-		Directory:      a.dir,
-		Store:          store,
-		Broadcaster:    a.broadcast,
-		Staff:          cfg.StaffMembers(),
-		Operator:       cfg.Operator,
-		StateTTL:       cfg.StateTTL,
-		BotUsername:    o.username,
-		Logger:         log,
-		Observe:        func(s directory.Status) { a.metrics.Resolved(string(s)) },
-		StoreFailed:    func(op string) { a.metrics.RedisError("store: " + op) },
-		CrisisAnswered: func(lang string) { a.metrics.Crisis(lang) },
-	})
+	now := time.Now()
+	d, err := loadData(cfg, a.newHandler, now)
 	if err != nil {
 		_ = a.rdb.Close()
 		return nil, err
 	}
+	a.live = &liveConversation{}
+	a.live.cur.Store(d)
+	a.data = metrics.NewData(a.metrics)
+	a.data.Loaded(d.shortSHA(), d.dir.SourceDate(), d.source, len(cfg.Staff), now)
+	load := o.loadConfig
+	if load == nil {
+		load = func() (config.Config, error) { return cfg, nil }
+	}
+	a.reloader = &reloader{live: a.live, load: load, build: a.newHandler, log: log, metrics: a.data, now: time.Now}
 	a.bot, err = bot.New(bot.Options{
 		Token:        cfg.Telegram.Token.Reveal(),
 		APIURL:       cfg.Telegram.APIURL,
-		Conversation: a.handler,
+		Conversation: a.live,
 		Redis:        a.rdb,
 		KeyPrefix:    cfg.Redis.Prefix,
 		Mode:         cfg.Telegram.Mode,
@@ -115,12 +107,31 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		a.ops = ops.New(ops.Options{
 			Addr:    cfg.OpsListen,
 			Checks:  []ops.Check{ops.Redis(a.rdb), a.telegram.Check()},
+			Details: []ops.Detail{{Name: "data", Value: a.reloader.detail}},
 			Metrics: a.metrics.Handler(),
 			Redact:  cfg.Redact,
 			Logger:  log,
 		})
 	}
 	return a, nil
+}
+
+// newHandler builds the conversation for a configuration and a directory; a
+// reload calls it again with the new ones.
+func (a *app) newHandler(cfg config.Config, dir *directory.Directory) (*handlers.Handler, error) {
+	return handlers.New(handlers.Config{
+		Directory:      dir,
+		Store:          a.store,
+		Broadcaster:    a.broadcast,
+		Staff:          cfg.StaffMembers(),
+		Operator:       a.cfg.Operator,
+		StateTTL:       a.cfg.StateTTL,
+		BotUsername:    a.username,
+		Logger:         a.log,
+		Observe:        func(s directory.Status) { a.metrics.Resolved(string(s)) },
+		StoreFailed:    func(op string) { a.metrics.RedisError("store: " + op) },
+		CrisisAnswered: func(lang string) { a.metrics.Crisis(lang) },
+	})
 }
 
 // run runs the bot, the broadcast worker and the ops listener until ctx ends,
@@ -152,6 +163,9 @@ func (a *app) run(ctx context.Context) error {
 				cancel()
 			}
 		}()
+	}
+	if a.opts.reloadSignals != nil {
+		wg.Go(func() { a.reloader.run(ctx, a.opts.reloadSignals) })
 	}
 	wg.Add(1)
 	go func() {

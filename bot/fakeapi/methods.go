@@ -84,8 +84,10 @@ func (s *Server) decide(r *http.Request, req *Request, perr error) result {
 		return ok(true)
 	case "answerInlineQuery":
 		return answerInline(p)
-	case "sendChatAction", "deleteMessage", "setMyCommands", "deleteMyCommands", "setMyDescription",
-		"setMyShortDescription", "logOut", "close", "editMessageReplyMarkup":
+	case "setMyCommands", "deleteMyCommands", "getMyCommands", "setMyDescription", "setMyShortDescription",
+		"getMyDescription", "getMyShortDescription":
+		return s.menuLocked(req)
+	case "sendChatAction", "deleteMessage", "logOut", "close", "editMessageReplyMarkup":
 		if needsChat(req.Method) && p["chat_id"] == "" {
 			return badRequest("chat_id is empty")
 		}
@@ -95,8 +97,6 @@ func (s *Server) decide(r *http.Request, req *Request, perr error) result {
 			}
 		}
 		return ok(true)
-	case "getMyCommands":
-		return ok([]any{})
 	case "sendLocation":
 		if p["chat_id"] == "" {
 			return badRequest("chat_id is empty")

@@ -34,6 +34,7 @@ type Server struct {
 	confirmed    int64 // every update below this offset was confirmed
 	webhookURL   string
 	webhookSec   string
+	menu         menuState // commands and descriptions the bot set
 }
 
 // Option configures a Server.
@@ -101,6 +102,7 @@ var canonical = func() map[string]string {
 		"sendMessage", "sendContact", "sendLocation", "sendChatAction", "editMessageText",
 		"editMessageReplyMarkup", "deleteMessage", "answerCallbackQuery", "answerInlineQuery",
 		"setMyCommands", "deleteMyCommands", "getMyCommands", "setMyDescription", "setMyShortDescription",
+		"getMyDescription", "getMyShortDescription",
 	} {
 		m[strings.ToLower(name)] = name
 	}

@@ -33,6 +33,7 @@ type app struct {
 	data      *metrics.Data
 	live      *liveConversation // the conversation; a reload swaps its data
 	reloader  *reloader
+	menu      *bot.MenuSync // nil: the command menu and descriptions are left alone
 	username  string
 	bot       *bot.Bot
 	broadcast *broadcast.Service
@@ -52,6 +53,8 @@ type appOptions struct {
 	loadConfig func() (config.Config, error)
 	// reloadSignals, when set, makes run reload on every value (serve: SIGHUP).
 	reloadSignals <-chan os.Signal
+	// noMenu leaves Telegram's command menu and descriptions alone (the load tool).
+	noMenu bool
 }
 
 // newApp loads the directory, connects Redis (lazily: an outage at start is not
@@ -102,6 +105,11 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 	if err != nil {
 		_ = a.rdb.Close()
 		return nil, err
+	}
+	if !o.noMenu {
+		a.menu = a.bot.NewMenuSync(bot.MenuSyncOptions{})
+		a.setMenu(d)
+		a.reloader.changed = a.setMenu
 	}
 	if cfg.OpsListen != "" && !o.noOps {
 		a.ops = ops.New(ops.Options{
@@ -163,6 +171,10 @@ func (a *app) run(ctx context.Context) error {
 				cancel()
 			}
 		}()
+	}
+	if a.menu != nil {
+		// Telegram's command menu and descriptions, in the background: serving never waits for them.
+		wg.Go(func() { a.menu.Run(ctx) })
 	}
 	if a.opts.reloadSignals != nil {
 		wg.Go(func() { a.reloader.run(ctx, a.opts.reloadSignals) })

@@ -190,7 +190,7 @@ func runAppAgainst(ctx context.Context, e env, apiURL, redisURL, prefix string, 
 	if err != nil {
 		return err
 	}
-	a, err := newApp(cfg, cfg.Logger(e.stderr), appOptions{noOps: true})
+	a, err := newApp(cfg, cfg.Logger(e.stderr), appOptions{noOps: true, noMenu: true})
 	if err != nil {
 		return err
 	}

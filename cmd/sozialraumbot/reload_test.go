@@ -40,10 +40,25 @@ type reloadWorld struct {
 // staff lines of the configuration file (YAML list items, "" for none).
 func startReloadWorld(t *testing.T, dir, staff string) *reloadWorld {
 	t.Helper()
+	w := newReloadWorld(t)
+	w.start(dir, staff, nil)
+	return w
+}
+
+// newReloadWorld prepares the fake Bot API and the files; start runs the app.
+func newReloadWorld(t *testing.T) *reloadWorld {
+	t.Helper()
 	tmp := t.TempDir()
 	w := &reloadWorld{t: t, api: fakeapi.Start(t, fakeapi.WithToken(reloadToken)), log: &syncBuffer{},
 		dirFile: filepath.Join(tmp, "heidekreis.yaml"), cfgFile: filepath.Join(tmp, "sozialraumbot.yaml")}
 	w.nextID.Store(7000)
+	return w
+}
+
+// start writes the files and runs the app with extra environment variables.
+func (w *reloadWorld) start(dir, staff string, extra map[string]string) {
+	t := w.t
+	t.Helper()
 	w.writeDirectory(dir)
 	w.writeStaff(staff)
 	vars := map[string]string{
@@ -54,6 +69,9 @@ func startReloadWorld(t *testing.T, dir, staff string) *reloadWorld {
 		"OPERATOR":             "Landkreis Heidekreis (Test)",
 		"OPS_LISTEN":           freeAddr(t),
 		"SOZIALRAUMBOT_CONFIG": w.cfgFile,
+	}
+	for k, v := range extra {
+		vars[k] = v
 	}
 	getenv := func(k string) string { return vars[k] }
 	cfg, err := config.LoadFlags(getenv, nil)
@@ -83,7 +101,6 @@ func startReloadWorld(t *testing.T, dir, staff string) *reloadWorld {
 			t.Error("the token reached the log")
 		}
 	})
-	return w
 }
 
 // writeDirectory replaces the directory file with a testdata file, as an

@@ -22,6 +22,11 @@
 //     request's timeout, and offsets as Telegram handles them (updates below the
 //     offset are confirmed and dropped for good). getUpdates answers 409 while a
 //     webhook is set, as Telegram does.
+//   - It keeps the bot's own surfaces as Telegram does: command lists per scope
+//     and language (setMyCommands, deleteMyCommands, getMyCommands), and the
+//     description and short description per language (set/getMyDescription,
+//     set/getMyShortDescription), with Telegram's limits; Commands, Description
+//     and ShortDescription show them, so a second start can be seen to set nothing.
 //   - It fails on command: FailNext (the next n calls of a method), FailChat (a
 //     chat answers e.g. 403 forever: a blocked user), status 0 drops the
 //     connection (a network error), and SetLatency delays answers.

@@ -162,6 +162,7 @@ func TestMenuSyncRegistersOnlyWhatDiffers(t *testing.T) {
 	first.sync.Set(spec)
 	reps := first.settle(t)
 	equalLines(t, "requests of the first start", changes(t, api, 0), wantSets(langs, 4242))
+	t.Logf("first start, changing requests seen by the fake Bot API:\n  %s", strings.Join(changes(t, api, 0), "\n  "))
 	if len(reps) != 1 || reps[0] != (MenuReport{Checked: 30, Changed: 30}) {
 		t.Errorf("reports %+v, want one pass with 30 checked and changed", reps)
 	}

@@ -307,6 +307,10 @@ func TestReloadInvalidKeepsOld(t *testing.T) {
 			if code != http.StatusOK {
 				t.Errorf("/readyz = %d after a failed reload, want 200 (the old data serves)", code)
 			}
+			if d.LastReload != nil {
+				t.Logf("/readyz %d, data in use %s (%s), last_reload %s: %s", code, d.SHA256[:12], d.SourceDate,
+					d.LastReload.Result, d.LastReload.Error)
+			}
 			if d.SHA256 != fileSHA(t, "v1.yaml") || d.LastReload == nil || d.LastReload.Result != "failed" ||
 				!strings.Contains(d.LastReload.Error, tt.want) {
 				t.Errorf("/readyz details = %+v, want v1 in use and the failure saying %q", d, tt.want)

@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	repoRoot     = ".."
+	repoRoot     = "../../.."
 	buildVersion = "container-check" // the VERSION build argument, as compose passes one
 	token        = "777000:container-check-token-0123456789"
 	// wait bounds every wait of the test; generous for a loaded 2-core machine.

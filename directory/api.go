@@ -56,10 +56,11 @@ type District struct {
 
 // Offering is one thing a provider offers families, e.g. counselling or child
 // protection. ID is stable across data versions (for matching a parent's topic);
-// Text is the German wording as published.
+// Text is the German wording as published; TextIn gives it in a parent's language.
 type Offering struct {
-	ID   string `json:"id"`   // slug, e.g. "child-protection"
-	Text string `json:"text"` // German
+	ID           string            `json:"id"`                     // slug, e.g. "child-protection"
+	Text         string            `json:"text"`                   // German
+	Translations map[string]string `json:"translations,omitempty"` // language code -> curated translation
 }
 
 // Place is a municipality, member municipality, Ortsteil or Wohnplatz of the county.

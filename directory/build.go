@@ -65,7 +65,7 @@ func entryName(list string, i int, name string) string {
 }
 
 // offerings validates a list of offerings: each with a valid, unique id and a text.
-func (c *collector) offerings(path, entry string, fos []fileOffering) []Offering {
+func (c *collector) offerings(path, entry string, fos []fileOffering, langs []Language) []Offering {
 	var out []Offering
 	seen := map[string]bool{}
 	for i, fo := range fos {
@@ -81,7 +81,7 @@ func (c *collector) offerings(path, entry string, fos []fileOffering) []Offering
 		}
 		seen[fo.ID] = true
 		c.missing(p, entry, field+".text", fo.Text)
-		out = append(out, Offering(fo))
+		out = append(out, Offering{ID: fo.ID, Text: fo.Text, Translations: c.translations(p, entry, field, fo.Translations, langs)})
 	}
 	return out
 }
@@ -113,7 +113,8 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 		d.programme.SourceDate = f.SourceDate
 	}
 
-	defaultOfferings := c.offerings("$.offerings", "offerings", f.Offerings)
+	d.languages = c.languages(f.Languages)
+	defaultOfferings := c.offerings("$.offerings", "offerings", f.Offerings, d.languages)
 
 	// Districts.
 	districtIDs := map[string]bool{}
@@ -142,7 +143,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 			Name:           fd.Name,
 			Municipalities: slices.Clone(fd.Municipalities),
 			Provider:       fd.Provider,
-			Offerings:      c.offerings(path+".offerings", entry, fd.Offerings),
+			Offerings:      c.offerings(path+".offerings", entry, fd.Offerings, d.languages),
 			MoreInfoURL:    fd.MoreInfoURL,
 		}
 		if len(dist.Offerings) == 0 {

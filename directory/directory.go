@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"maps"
 	"slices"
 	"sync"
 )
@@ -12,6 +13,7 @@ type Directory struct {
 	name       string // the file name given to Parse, for messages
 	sourceDate string
 	programme  Programme
+	languages  []Language // German first; see translations.go
 	districts  []District
 	places     []Place
 	strict     []bool // per place: named only with care (see filePlace.Strict)
@@ -88,6 +90,9 @@ func cloneDistrict(x District) District {
 	x.Municipalities = slices.Clone(x.Municipalities)
 	x.Phones = slices.Clone(x.Phones)
 	x.Offerings = slices.Clone(x.Offerings)
+	for i := range x.Offerings {
+		x.Offerings[i].Translations = maps.Clone(x.Offerings[i].Translations)
+	}
 	return x
 }
 

@@ -3,6 +3,7 @@ package directory
 // file is the schema of the directory data file (YAML).
 type file struct {
 	SourceDate string         `yaml:"source_date"`
+	Languages  []fileLanguage `yaml:"languages"` // see translations.go
 	Programme  fileProgramme  `yaml:"programme"`
 	Offerings  []fileOffering `yaml:"offerings"`
 	Districts  []fileDistrict `yaml:"districts"`
@@ -37,10 +38,12 @@ type fileDistrict struct {
 	Source         string         `yaml:"source"`
 }
 
-// fileOffering is one offering: a stable id and the German text as published.
+// fileOffering is one offering: a stable id, the German text as published and
+// its curated translations by language code.
 type fileOffering struct {
-	ID   string `yaml:"id"`
-	Text string `yaml:"text"`
+	ID           string            `yaml:"id"`
+	Text         string            `yaml:"text"`
+	Translations map[string]string `yaml:"translations"`
 }
 
 type filePhone struct {

@@ -23,7 +23,7 @@ func (h *Handler) cardText(lang string, d directory.District, p *directory.Place
 	lines = append(lines, h.phoneLines(lang, d)...)
 	if len(d.Offerings) > 0 {
 		lines = append(lines, "", h.text(lang, "card_offerings", map[string]any{
-			"List": i18n.Embed(lang, esc(strings.Join(offeringTexts(d.Offerings), " · "))),
+			"List": i18n.Embed(lang, esc(strings.Join(offeringTexts(lang, d.Offerings), " · "))),
 		}))
 	}
 	if u := h.moreInfoURL(d); u != "" {
@@ -143,7 +143,7 @@ func (h *Handler) sendOfferings(ctx context.Context, t *turn, d directory.Distri
 	lang := h.lang(t)
 	lines := []string{h.text(lang, "offerings_title", map[string]any{"District": i18n.Embed(lang, esc(d.Name))})}
 	for _, o := range d.Offerings {
-		lines = append(lines, "• "+i18n.Embed(lang, esc(o.Text)))
+		lines = append(lines, "• "+i18n.Embed(lang, esc(o.TextIn(lang))))
 	}
 	lines = append(lines, "", h.text(lang, "offerings_footer", map[string]any{
 		"Provider": i18n.Embed(lang, esc(d.Provider)), "Phones": phoneList(lang, d),
@@ -189,11 +189,12 @@ func (h *Handler) contacts(d directory.District) []Contact {
 	}}
 }
 
-// offeringTexts lists the offerings' texts in their order.
-func offeringTexts(os []directory.Offering) []string {
+// offeringTexts lists the offerings' texts in lang (German where the data file
+// has no translation), in their order.
+func offeringTexts(lang string, os []directory.Offering) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
-		out[i] = o.Text
+		out[i] = o.TextIn(lang)
 	}
 	return out
 }

@@ -50,6 +50,7 @@ func printDirectorySummary(w io.Writer, dir *directory.Directory) error {
 	prog := dir.Programme()
 	fmt.Fprintf(&b, "%s: valid\n", dir.Name())
 	fmt.Fprintf(&b, "programme: %s (facts from %s)\n", prog.Short, prog.SourceDate)
+	fmt.Fprintf(&b, "languages: %s\n", languageSummary(dir.Languages()))
 	fmt.Fprintf(&b, "districts: %d\n", len(dir.Districts()))
 	for _, d := range dir.Districts() {
 		n, munis := 0, 0
@@ -68,4 +69,21 @@ func printDirectorySummary(w io.Writer, dir *directory.Directory) error {
 	fmt.Fprintf(&b, "outside towns: %d\n", len(dir.Outside()))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// languageSummary says per language of the data file's parent-facing texts
+// whether it is the source, complete, or shown in German on purpose.
+func languageSummary(langs []directory.Language) string {
+	parts := make([]string, 0, len(langs))
+	for _, l := range langs {
+		switch {
+		case l.Code == directory.SourceLanguage:
+			parts = append(parts, l.Code+" (source)")
+		case l.Complete():
+			parts = append(parts, l.Code+" (translated)")
+		default:
+			parts = append(parts, l.Code+" (falls back to "+l.Fallback+")")
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -306,6 +306,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 	}
 	slices.Sort(d.postal)
 	d.idx = newIndex(d)
+	d.scripts = newScriptIndexes(d)
 	return d, nil
 }
 

@@ -17,7 +17,7 @@ type candidate struct {
 // decide turns the hits of s into a Result.
 func (d *Directory) decide(q string, s *scratch) Result {
 	res := Result{Query: q, Status: StatusUnknown}
-	ix := d.idx
+	ix := d.index(s)
 	// Accept the best hits that do not overlap, preferring higher scores and
 	// longer stretches ("Buchholz in der Nordheide" over "Buchholz"). Hits on
 	// the same stretch with the same score are all kept: they tie.
@@ -322,8 +322,9 @@ func (d *Directory) suggest(s *scratch, hs []hit) []Candidate {
 		p := d.places[place]
 		out = append(out, Candidate{Place: p, District: p.District, Score: score, Method: m})
 	}
+	ix := d.index(s)
 	for _, h := range hs {
-		for _, e := range d.idx.keys[h.key].entries {
+		for _, e := range ix.keys[h.key].entries {
 			if e.place >= 0 {
 				add(e.place, h.score, MethodTypo)
 			}
@@ -333,14 +334,14 @@ func (d *Directory) suggest(s *scratch, hs []hit) []Candidate {
 		w := s.t.bytes(s.content[0])
 		if len(w) >= minPrefix {
 			var found []int32
-			d.idx.withPrefix(w, func(k int32) bool {
+			ix.withPrefix(w, func(k int32) bool {
 				found = append(found, k)
 				return len(found) < 4*maxSuggestions
 			})
 			// Shorter completions first: "Wietz" suggests Wietzendorf before Wietzendorfer Moor.
 			slices.SortStableFunc(found, func(a, b int32) int { return len(d.idx.keys[a].s) - len(d.idx.keys[b].s) })
 			for _, k := range found {
-				key := d.idx.keys[k]
+				key := ix.keys[k]
 				for _, e := range key.entries {
 					if e.place >= 0 {
 						add(e.place, scoreSuggestion*(0.5+0.5*float64(len(w))/float64(len(key.s))), MethodPrefix)

@@ -20,7 +20,8 @@ type Directory struct {
 	outside    []OutsidePlace
 	postal     []string // sorted postal codes of the county
 	idx        *index
-	scratch    sync.Pool // *scratch for Resolve
+	scripts    scriptIndexes // keys of the names in Cyrillic and Arabic script (script.go)
+	scratch    sync.Pool     // *scratch for Resolve
 }
 
 // Name is the name of the data file the directory was loaded from.

@@ -88,6 +88,7 @@ type scratch struct {
 
 	accepted, suggestions []hit // for decide
 	cands, local          []candidate
+	ix                    *index // the index the hits refer to; nil: the Latin one (see script.go)
 }
 
 // Resolve turns a parent's free text into a district: a place name (also
@@ -112,7 +113,13 @@ func (d *Directory) Resolve(text string) Result {
 		tokenise(q, &s.plain, true)
 		s.collect(d.idx, &s.plain)
 	}
-	return d.decide(q, s)
+	res := d.decide(q, s)
+	if res.Status == StatusUnknown && s.t.foreign > 0 {
+		if r, ok := d.resolveScripts(q, s); ok { // Cyrillic or Arabic script, see script.go
+			return r
+		}
+	}
+	return res
 }
 
 // prepare picks the content words of s.t and records postal codes.

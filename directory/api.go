@@ -138,4 +138,5 @@ type Nearby struct {
 	DistanceKm float64       // distance to Place (or to Outside)
 	Inside     bool          // the location lies in (or right at the edge of) the Heidekreis
 	Outside    *OutsidePlace // nearest known outside town when Inside is false, may be nil
+	Boundary   bool          // decided by the municipal outlines, not by the nearest place
 }

@@ -307,6 +307,7 @@ func build(name string, f *file, l *lines) (*Directory, error) {
 	slices.Sort(d.postal)
 	d.idx = newIndex(d)
 	d.scripts = newScriptIndexes(d)
+	d.shapes = boundariesFor(d)
 	return d, nil
 }
 

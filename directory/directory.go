@@ -21,6 +21,7 @@ type Directory struct {
 	postal     []string // sorted postal codes of the county
 	idx        *index
 	scripts    scriptIndexes // keys of the names in Cyrillic and Arabic script (script.go)
+	shapes     []shape       // municipal outlines for Nearest, nil without (boundary.go)
 	scratch    sync.Pool     // *scratch for Resolve
 }
 

@@ -146,7 +146,10 @@ func (ix *index) settle(strict []bool) {
 				out++
 			}
 		}
-		ix.keys[k].strict = local > 0 && allStrict || commonWords[ix.keys[k].s]
+		// Strict only while it still names a strict place: when an outside
+		// town takes the name over ("Eitze", "Langwedel"), an outside answer
+		// is safe in any sentence.
+		ix.keys[k].strict = local > 0 && allStrict && out == 0 || commonWords[ix.keys[k].s]
 		if local == 0 || out == 0 {
 			continue
 		}

@@ -83,7 +83,7 @@ func (c *collector) languages(fls []fileLanguage) []Language {
 		case fl.Fallback != "" && fl.Fallback != SourceLanguage:
 			c.add(path+".fallback", entry, "fallback", fmt.Errorf("%w: %q; a language can only fall back to %s", ErrBadValue, fl.Fallback, SourceLanguage))
 		}
-		out = append(out, Language{Code: fl.Code, Fallback: fl.Fallback})
+		out = append(out, Language(fl))
 	}
 	if !seen[SourceLanguage] {
 		c.add("$.languages", "languages", "code", fmt.Errorf("%w: %s, the language of the published texts, must be listed", ErrMissing, SourceLanguage))

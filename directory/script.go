@@ -29,7 +29,9 @@ package directory
 // exact), then decide as for Latin text (outside towns, ambiguity, strict
 // names). The Kölner Phonetik pass is left out: the keys are already sound
 // classes. Common words of Ukrainian, Russian and Arabic messages (greetings,
-// "we live in", "thank you") are never searched for places.
+// "we live in", "thank you") are never searched for places; Arabic words lose
+// the article ال, and Arabic skeletons shorter than five letters match only
+// exactly.
 //
 // Resolve tries the Latin text first; only when that finds nothing and the
 // text has letters of another script does it try the script keys (Cyrillic,
@@ -37,6 +39,7 @@ package directory
 // "in" taken off each word).
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -131,6 +134,9 @@ func (d *Directory) resolveScripts(q string, s *scratch) (res Result, ok bool) {
 		}
 		s.ix = d.scripts[pass.sc]
 		s.collect(s.ix, &s.t)
+		if pass.sc == scriptArabic {
+			s.dropShortTypos()
+		}
 		if r := d.decide(q, s); r.Status != StatusUnknown {
 			return r, true
 		}
@@ -161,6 +167,9 @@ func (s *scratch) tokeniseScript(q string, sc script, affix bool) bool {
 		case affix:
 			w = dropCaseEnding(w)
 		}
+		if sc == scriptArabic {
+			w = dropArticle(w)
+		}
 		k := wordKey(w, sc)
 		if k == "" {
 			continue
@@ -188,6 +197,30 @@ func (s *scratch) tokeniseScript(q string, sc script, affix bool) bool {
 		s.exact = append(s.exact, false)
 	}
 	return len(words) > 0
+}
+
+// dropArticle takes the article ال off an Arabic word of four letters or
+// more: German place names never take it, everyday nouns often do
+// ("المدينة", the town, is not Ahlden).
+func dropArticle(w string) string {
+	if utf8.RuneCountInString(w) >= 4 && strings.HasPrefix(w, "ال") {
+		return strings.TrimPrefix(w, "ال")
+	}
+	return w
+}
+
+// minArabicTypoKey is the shortest Arabic skeleton matched with a typo: a
+// skeleton is much shorter than the name (Ahlden is "altn"), and one letter
+// off a four-letter skeleton is an everyday word too often.
+const minArabicTypoKey = 5
+
+// dropShortTypos keeps, of the hits on Arabic skeletons, only exact ones for
+// keys shorter than minArabicTypoKey.
+func (s *scratch) dropShortTypos() {
+	ix := s.ix
+	s.hits = slices.DeleteFunc(s.hits, func(h hit) bool {
+		return h.key >= 0 && h.dist > 0 && len(ix.keys[h.key].s) < minArabicTypoKey
+	})
 }
 
 // cyrillicCaseEndings are the endings Ukrainian and Russian add to a

@@ -74,11 +74,12 @@ const minScriptKey = 2
 
 func newScriptIndex(d *Directory, sc script) *index {
 	ix := &index{
-		exact:  map[string]int32{},
-		dels:   map[uint64][]int32{},
-		pow:    hashPowers(maxTokenLen),
-		filter: make([]uint64, 1<<filterBits/64),
-		phon:   map[string][]int32{},
+		exact:   map[string]int32{},
+		dels:    map[uint64][]int32{},
+		pow:     hashPowers(maxTokenLen),
+		filter:  make([]uint64, 1<<filterBits/64),
+		phon:    map[string][]int32{},
+		lexicon: scriptLexicon(sc),
 	}
 	common := map[string]bool{} // keys of names that are everyday words ("Hope", "Insel")
 	add := func(name string, e entry) {
@@ -108,6 +109,23 @@ func newScriptIndex(d *Directory, sc script) *index {
 	}
 	clear(ix.phon) // keys are sound classes already: no Kölner Phonetik on top
 	return ix
+}
+
+// scriptLexicon holds the keys of the frequent words of the lexicons
+// (lexicon.go) written in script sc: as in Latin text, no typo search starts
+// from them, so an ordinary Ukrainian or Arabic word never becomes a place by
+// a typo (it still names one written exactly).
+func scriptLexicon(sc script) *lexicon {
+	lx := &lexicon{latin: map[string]bool{}}
+	for w := range ordinaryWords().other {
+		r, _ := utf8.DecodeRuneInString(w)
+		if x, ok := scriptOf(r); ok && x == sc {
+			if k := wordKey(w, sc); k != "" {
+				lx.latin[k] = true
+			}
+		}
+	}
+	return lx
 }
 
 // scriptOf tells which script's letter r is, and whether it is one.

@@ -89,6 +89,7 @@ type scratch struct {
 	accepted, suggestions []hit // for decide
 	cands, local          []candidate
 	ix                    *index // the index the hits refer to; nil: the Latin one (see script.go)
+	single                bool   // script text of one word (see script.go)
 }
 
 // Resolve turns a parent's free text into a district: a place name (also

@@ -153,7 +153,7 @@ func (d *Directory) resolveScripts(q string, s *scratch) (res Result, ok bool) {
 		s.ix = d.scripts[pass.sc]
 		s.collect(s.ix, &s.t)
 		if pass.sc == scriptArabic {
-			s.dropShortTypos()
+			d.dropShortTypos(s)
 		}
 		if r := d.decide(q, s); r.Status != StatusUnknown {
 			return r, true
@@ -178,10 +178,10 @@ func (s *scratch) tokeniseScript(q string, sc script, affix bool) bool {
 		if len(t.list) >= maxTokens || len(t.buf)+maxTokenLen > maxFolded {
 			break
 		}
-		in := false
+		orig := w
 		switch {
 		case affix && sc == scriptArabic:
-			w, in = dropProclitic(w)
+			w, _ = dropProclitic(w)
 		case affix:
 			w = dropCaseEnding(w)
 		}
@@ -199,22 +199,36 @@ func (s *scratch) tokeniseScript(q string, sc script, affix bool) bool {
 		start := len(t.buf)
 		t.buf = append(t.buf, k...)
 		t.list = append(t.list, span{start: start, end: len(t.buf), upper: unicode.IsUpper(r)})
-		after := prep || in
+		after := prep
 		prep = sc == scriptArabic && arabicPlacePrepositions[k]
-		if scriptFillers[sc][k] || qualifiers[k] || nearWords[k] {
+		if scriptFillers[sc][k] || qualifiers[k] || nearWords[k] || sc == scriptArabic && arabicFiller(orig) {
 			continue
 		}
 		// Most Arabic words are built on three consonants, so a skeleton of
 		// three letters or fewer ("slt", Soltau) is also an everyday word
 		// ("hlk" is حالك, "how are you", and Hollige): it names a place
-		// only as the whole message or after في, من, إلى or a proclitic ب/ل.
+		// only as the whole message or after في, من or إلى (and then only a
+		// municipality, see dropShortTypos: "في طلاق", "in a divorce").
 		if sc == scriptArabic && len(k) < minTypoLen && len(words) > 1 && !after {
 			continue
 		}
 		s.content = append(s.content, len(t.list)-1)
 		s.exact = append(s.exact, false)
 	}
+	s.single = len(words) == 1
 	return len(words) > 0
+}
+
+// arabicFiller reports whether an Arabic word is a common word with or
+// without a proclitic and the article ("والاطفال", "and the children").
+func arabicFiller(w string) bool {
+	rest, _ := dropProclitic(w)
+	for _, v := range []string{w, dropArticle(w), rest, dropArticle(rest)} {
+		if scriptFillers[scriptArabic][arabicKey(v)] {
+			return true
+		}
+	}
+	return false
 }
 
 // dropArticle takes the article ال off an Arabic word of four letters or
@@ -233,11 +247,22 @@ func dropArticle(w string) string {
 const minArabicTypoKey = 5
 
 // dropShortTypos keeps, of the hits on Arabic skeletons, only exact ones for
-// keys shorter than minArabicTypoKey.
-func (s *scratch) dropShortTypos() {
+// keys shorter than minArabicTypoKey; inside a longer message a key of three
+// letters or fewer names only a municipality or an outside town (Soltau
+// "slt", Rethem "rtm"), never a village whose skeleton is an everyday word.
+func (d *Directory) dropShortTypos(s *scratch) {
 	ix := s.ix
 	s.hits = slices.DeleteFunc(s.hits, func(h hit) bool {
-		return h.key >= 0 && h.dist > 0 && len(ix.keys[h.key].s) < minArabicTypoKey
+		if h.key < 0 {
+			return false
+		}
+		k := ix.keys[h.key]
+		if h.dist > 0 && len(k.s) < minArabicTypoKey {
+			return true
+		}
+		return !s.single && len(k.s) < minTypoLen && slices.ContainsFunc(k.entries, func(e entry) bool {
+			return e.place >= 0 && !IsMunicipality(d.places[e.place].Kind)
+		})
 	})
 }
 

@@ -185,6 +185,7 @@ func TestScriptRenderings(t *testing.T) {
 		{"Ми живемо в Сольтау", "soltau-wietzendorf"},
 		{"سولتاو", "soltau-wietzendorf"},
 		{"نحن نعيش في سولتاو", "soltau-wietzendorf"},
+		{"من رتم", "ahlden-rethem-schwarmstedt"}, // a municipality of three letters after من
 	}
 	for _, tt := range tests {
 		r := d.Resolve(tt.query)
@@ -200,7 +201,12 @@ func TestScriptRenderings(t *testing.T) {
 	// "in the town": the article ال is taken off (no German place takes it),
 	// and a four-letter skeleton must match exactly (المدينة was one typo
 	// from Ahlden's "altn").
-	for _, q := range []string{"Привіт", "Дякую", "مرحبا", "شكرا", "Здравствуйте", "كيف حالك", "Ми з Бокеля?", "نحن نعيش في المدينة", "بالمدينة"} {
+	for _, q := range []string{"Привіт", "Дякую", "مرحبا", "شكرا", "Здравствуйте", "كيف حالك", "Ми з Бокеля?", "نحن نعيش في المدينة", "بالمدينة",
+		// Found by the intent held-out set: "we are in a divorce and the
+		// children are upset" (والاطفال is a common word with its clitics),
+		// "I look for a nursery for my child" (طفلي is Tewel's skeleton: a
+		// village of three letters counts only as the whole message).
+		"نحن في طلاق والاطفال متضايقين", "ابحث عن حضانة لطفلي"} {
 		r := d.Resolve(q)
 		if q == "Ми з Бокеля?" { // the case ending is taken off: Bockel
 			if r.Status != StatusMatch || r.Place.Name != "Bockel" {

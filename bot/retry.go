@@ -130,3 +130,38 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+var _ handlers.Poster = (*Retrier)(nil)
+
+// Post sends a rich message through the wrapped Replier when it is a handlers.Poster.
+func (r *Retrier) Post(ctx context.Context, chatID int64, p handlers.Post) (handlers.Posted, error) {
+	pp, ok := r.next.(handlers.Poster)
+	if !ok {
+		return handlers.Posted{}, r.Send(ctx, chatID, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+	}
+	var out handlers.Posted
+	err := r.do(ctx, "post", func() error {
+		var err error
+		out, err = pp.Post(ctx, chatID, p)
+		return err
+	})
+	return out, err
+}
+
+// EditPost edits through the wrapped Replier when it is a handlers.Poster.
+func (r *Retrier) EditPost(ctx context.Context, chatID int64, messageID int, e handlers.Edit) error {
+	pp, ok := r.next.(handlers.Poster)
+	if !ok {
+		return handlers.ErrBadRequest
+	}
+	return r.do(ctx, "editPost", func() error { return pp.EditPost(ctx, chatID, messageID, e) })
+}
+
+// DeleteMessage deletes through the wrapped Replier when it is a handlers.Poster.
+func (r *Retrier) DeleteMessage(ctx context.Context, chatID int64, messageID int) error {
+	pp, ok := r.next.(handlers.Poster)
+	if !ok {
+		return handlers.ErrBadRequest
+	}
+	return r.do(ctx, "deleteMessage", func() error { return pp.DeleteMessage(ctx, chatID, messageID) })
+}

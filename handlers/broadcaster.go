@@ -18,6 +18,36 @@ type Announcement struct {
 	Where      string
 	SenderID   int64 // staff user id
 	SenderChat int64 // where the delivery report goes
+
+	End    time.Time // end of the event, zero when none
+	Media  *Media    // the flyer (photo) or a PDF, by file_id; nil for a text announcement
+	Venue  *Venue    // the place as a map pin, nil when none
+	Urgent bool      // delivered also during quiet hours
+	// Renditions are the messages by language ("de" always, plus the languages staff
+	// translated into); a recipient gets the one of their language, else German.
+	// nil: everybody gets HTML.
+	Renditions map[string]Rendition
+	// Texts are the announcement's text by language (unescaped), for /termine.
+	Texts map[string]string
+}
+
+// Rendition is an announcement as the recipients of one language get it, exactly
+// as the preview shows it.
+type Rendition struct {
+	// HTML is the message text, or the caption of the media.
+	HTML string `json:"html"`
+	// Text, when set, is a text message sent after the media because the text is
+	// too long for a caption (Telegram allows 1024 characters there).
+	Text string `json:"text,omitempty"`
+	// Remind is the label of the reminder button under the announcement ("" none).
+	Remind string `json:"remind,omitempty"`
+	// ICS is the calendar file (iCalendar) of a dated event, ICSName its file name
+	// and ICSCaption its caption (HTML).
+	ICS        []byte `json:"ics,omitempty"`
+	ICSName    string `json:"ics_name,omitempty"`
+	ICSCaption string `json:"ics_caption,omitempty"`
+	// Reminder is the message sent the day before to those who asked for it (HTML).
+	Reminder string `json:"reminder,omitempty"`
 }
 
 // BroadcastStatus is the progress of one broadcast.
@@ -33,7 +63,24 @@ type BroadcastStatus struct {
 	Cancelled bool
 	Done      bool
 	Preview   string // first characters of the text, plain
+
+	Kind      string    // KindSend (""), KindEdit or KindRecall
+	Of        string    // the broadcast a correction or recall works on
+	SendAt    time.Time // when a scheduled broadcast starts; zero when sent at once
+	Scheduled bool      // waiting for SendAt
+	Paused    time.Time // delivery paused for quiet hours until then; zero when not
+	Urgent    bool      // delivered also during quiet hours
+	Recalled  bool      // its messages were recalled
+	Edits     int       // corrections sent so far
+	Editable  time.Time // corrections and recalls are possible until then (Telegram's 48 hours); zero: not
 }
+
+// Kinds of broadcast jobs.
+const (
+	KindSend   = ""       // an announcement
+	KindEdit   = "edit"   // a correction of an announcement's delivered messages
+	KindRecall = "recall" // the deletion of an announcement's delivered messages
+)
 
 // Event is an announced event, listed by /termine until its date has passed.
 type Event struct {
@@ -42,6 +89,13 @@ type Event struct {
 	Text        string // unescaped
 	When        time.Time
 	Where       string
+
+	End    time.Time
+	Venue  *Venue
+	Media  *Media
+	Texts  map[string]string // the text by language, unescaped
+	Dated  bool              // the event has a date (a reminder and a calendar file are possible)
+	HasICS bool              // a calendar file exists
 }
 
 // Broadcaster queues announcements for durable, paced delivery.

@@ -6,20 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
-
-// job is the immutable part of a broadcast a worker needs, cached per process.
-type job struct {
-	html       string
-	districts  []string
-	senderChat int64
-}
 
 // errLockLost: another worker owns the recipient now; leave the entry to it.
 var errLockLost = errors.New("broadcast: recipient lock lost")
@@ -44,112 +36,27 @@ func (s *Service) lockTTL() time.Duration {
 	return max(s.opts.ClaimIdle, 2*s.opts.SendTimeout)
 }
 
-func (s *Service) job(ctx context.Context, id string) (*job, error) {
-	s.cacheMu.Lock()
-	j, ok := s.cache[id]
-	s.cacheMu.Unlock()
-	if ok {
-		return j, nil
-	}
-	v, err := s.rdb.HMGet(ctx, s.metaKey(id), "html", "districts", "chat").Result()
-	if err != nil {
-		return nil, err
-	}
-	html, _ := v[0].(string)
-	if html == "" {
-		return nil, nil // expired or unknown
-	}
-	ds, _ := v[1].(string)
-	cs, _ := v[2].(string)
-	chat, _ := strconv.ParseInt(cs, 10, 64)
-	j = &job{html: html, districts: strings.Split(ds, ","), senderChat: chat}
-	s.cacheMu.Lock()
-	if len(s.cache) > 256 {
-		clear(s.cache)
-	}
-	s.cache[id] = j
-	s.cacheMu.Unlock()
-	return j, nil
-}
-
-// deliver sends one broadcast to one chat at most once and records the outcome.
-func (s *Service) deliver(ctx context.Context, r handlers.Replier, id string, chat int64, entry string) {
-	log := s.opts.Logger.With("bc", id, "entry", entry)
-	j, err := s.job(ctx, id)
-	if err != nil {
-		log.WarnContext(ctx, "broadcast worker: reading broadcast failed", "err", err)
-		return // stays pending; retried after ClaimIdle
-	}
-	if j == nil {
-		s.ackOnly(ctx, entry)
-		return
-	}
-	c := strconv.FormatInt(chat, 10)
-	lk := lock{key: s.lockKey(id, c), token: newToken(), meta: s.metaKey(id)}
-	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(id), s.resKey(id), lk.key},
-		c, lk.token, s.lockTTL().Milliseconds()).Text()
-	if err != nil {
-		log.WarnContext(ctx, "broadcast worker: check failed", "err", err)
-		return
-	}
-	var outcome string
-	switch check {
-	case checkGone, checkDone:
-		s.ackOnly(ctx, entry)
-		return
-	case checkLocked:
-		return // its owner acknowledges it
-	case checkCancelled:
-		outcome = outSkipped
-	case checkGo:
-		outcome, err = s.send(ctx, r, chat, j.html, lk, true)
-		if errors.Is(err, errCancelled) {
-			outcome, err = outSkipped, nil
-		}
-		if err != nil {
-			s.release(ctx, lk)
-			if !errors.Is(err, context.Canceled) {
-				log.WarnContext(ctx, "broadcast worker: delivery left for another worker", "err", err)
-			}
-			return
-		}
-	default:
-		log.ErrorContext(ctx, "broadcast worker: unexpected check answer", "answer", check)
-		return
-	}
-	wctx := context.WithoutCancel(ctx) // record what happened even while shutting down
-	if outcome == outBlocked {
-		for _, d := range j.districts {
-			if err := s.subs.Unsubscribe(wctx, chat, d); err != nil {
-				log.WarnContext(ctx, "broadcast worker: unsubscribing a blocked chat failed", "err", err)
-			}
-		}
-	}
-	if outcome != outSkipped {
-		s.opts.Metrics.Broadcast(outcome)
-	}
-	err = finishScript.Run(wctx, s.rdb,
-		[]string{s.metaKey(id), s.resKey(id), s.streamKey(), s.key("bc", "active"), lk.key},
-		id, s.opts.Now().UnixMilli(), int64(resTTL/time.Second), c, outcome, group, entry, lk.token).Err()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		// The dangerous window: the message may be out, the record is not. The lock
-		// keeps others off this chat until it expires.
-		s.opts.Metrics.RedisError("broadcast_finish")
-		log.ErrorContext(ctx, "broadcast worker: recording a delivery failed", "outcome", outcome, "err", err)
-	}
-}
-
 // send paces and sends one message, retrying as Telegram asks. It returns the
 // outcome (delivered, blocked, failed), or an error when it gave up the entry
 // (ctx cancelled, lock lost, Redis unavailable for pacing).
 func (s *Service) send(ctx context.Context, r handlers.Replier, chat int64, text string, lk lock, count bool) (string, error) {
+	return s.do(ctx, chat, lk, count, func(ctx context.Context) error {
+		return r.Send(ctx, chat, handlers.Message{Text: text})
+	})
+}
+
+// do paces one Bot API call into chat and makes it, retrying as Telegram asks
+// (429: exactly retry_after; 5xx and network: with backoff, MaxAttempts times).
+// It returns the outcome (delivered, blocked, failed), or an error when it gave
+// up the entry (ctx cancelled, lock lost, Redis unavailable for pacing).
+func (s *Service) do(ctx context.Context, chat int64, lk lock, count bool, call func(context.Context) error) (string, error) {
 	attempts := 0
 	for {
 		if err := s.pace(ctx, chat, lk); err != nil {
 			return "", err
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SendTimeout)
-		err := r.Send(sctx, chat, handlers.Message{Text: text})
+		err := call(sctx)
 		cancel()
 		var ra *handlers.RetryAfterError
 		switch {

@@ -3,6 +3,8 @@ package broadcast
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -40,7 +42,8 @@ func (s *Service) Upcoming(ctx context.Context, districts []string, now time.Tim
 	cmds := make([]*redis.SliceCmd, len(refs))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range refs {
-			cmds[i] = p.HMGet(ctx, s.metaKey(r.id), "text", "when", "where", "cancelled", "created")
+			cmds[i] = p.HMGet(ctx, s.metaKey(r.id), "text", "when", "where", "cancelled", "created",
+				fEnd, fVenue, fTexts, fLangs, fRecalled)
 		}
 		return nil
 	})
@@ -54,18 +57,31 @@ func (s *Service) Upcoming(ctx context.Context, districts []string, now time.Tim
 	var items []item
 	for i, c := range cmds {
 		v := c.Val()
-		if len(v) != 5 || v[0] == nil || v[3] == "1" {
+		if len(v) != 10 || v[0] == nil || v[3] == "1" || v[9] == "1" {
 			continue
 		}
 		str := func(x any) string { s, _ := x.(string); return s }
 		created, _ := strconv.ParseInt(str(v[4]), 10, 64)
-		items = append(items, item{handlers.Event{
+		ev := handlers.Event{
 			BroadcastID: refs[i].id,
 			District:    refs[i].district,
 			Text:        str(v[0]),
 			When:        parseWhen(str(v[1])),
 			Where:       str(v[2]),
-		}, created})
+			End:         parseWhen(str(v[5])),
+		}
+		if raw := str(v[6]); raw != "" {
+			ev.Venue = &handlers.Venue{}
+			if json.Unmarshal([]byte(raw), ev.Venue) != nil {
+				ev.Venue = nil
+			}
+		}
+		if raw := str(v[7]); raw != "" {
+			_ = json.Unmarshal([]byte(raw), &ev.Texts)
+		}
+		ev.Dated = !ev.When.IsZero()
+		ev.HasICS = ev.Dated && str(v[8]) != ""
+		items = append(items, item{ev, created})
 	}
 	slices.SortStableFunc(items, func(a, b item) int {
 		az, bz := a.ev.When.IsZero(), b.ev.When.IsZero()
@@ -86,4 +102,38 @@ func (s *Service) Upcoming(ctx context.Context, districts []string, now time.Tim
 		out[i] = it.ev
 	}
 	return out, nil
+}
+
+// CalendarFile returns the calendar file of broadcast id's event for recipients
+// of lang (German when there is none in lang): by file_id once it was uploaded,
+// else its content, with its caption (HTML). ok is false when there is none.
+func (s *Service) CalendarFile(ctx context.Context, id, lang string) (m handlers.Media, caption string, ok bool, err error) {
+	j, err := s.job(ctx, id)
+	if err != nil || j == nil {
+		return m, "", false, err
+	}
+	lang = j.langOf(lang)
+	r := j.rendition(lang)
+	if len(r.ICS) == 0 {
+		return m, "", false, nil
+	}
+	fid, err := s.rdb.HGet(ctx, s.metaKey(id), icsIDKey(lang)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return m, "", false, fmt.Errorf("broadcast: calendar file: %w", err)
+	}
+	m = handlers.Media{Kind: handlers.MediaDocument, FileID: fid, Name: r.ICSName}
+	if fid == "" {
+		m.Data = r.ICS
+	}
+	return m, r.ICSCaption, true, nil
+}
+
+// RememberCalendarFile keeps the file_id Telegram gave an uploaded calendar file,
+// so that it is not uploaded again.
+func (s *Service) RememberCalendarFile(ctx context.Context, id, lang, fileID string) error {
+	j, err := s.job(ctx, id)
+	if err != nil || j == nil || fileID == "" {
+		return err
+	}
+	return s.rdb.HSetNX(ctx, s.metaKey(id), icsIDKey(j.langOf(lang)), fileID).Err()
 }

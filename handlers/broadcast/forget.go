@@ -11,7 +11,8 @@ import (
 
 // ForgetChat takes the chat out of every broadcast still kept: a pending delivery
 // is skipped (the chat gets nothing more), and the record of past deliveries to
-// it is erased. The per-chat pacing marker expires within a second by itself.
+// it is erased, with the ids of the messages it got, its reminders and its place
+// in a broadcast paused for quiet hours. The per-chat pacing marker expires within a second by itself.
 func (s *Service) ForgetChat(ctx context.Context, chatID int64) error {
 	ids, err := s.rdb.ZRange(ctx, s.key("bc", "index"), 0, -1).Result()
 	if err != nil {
@@ -32,5 +33,5 @@ func (s *Service) ForgetChat(ctx context.Context, chatID int64) error {
 			return fmt.Errorf("broadcast: forget chat in %s: %w", id, err)
 		}
 	}
-	return nil
+	return s.forgetRich(ctx, chatID, ids)
 }

@@ -22,6 +22,11 @@ var ErrInProgress = errors.New("broadcast: the same announcement is being queued
 // and the nonce of the confirm button): only the first call with a key queues a
 // broadcast; later calls, from any replica, get its id with started false.
 func (s *Service) StartOnce(ctx context.Context, key string, a handlers.Announcement) (id string, recipients int64, started bool, err error) {
+	return s.once(ctx, key, func() (string, int64, error) { return s.Start(ctx, a) })
+}
+
+// once runs start at most once per key (across replicas, for onceTTL).
+func (s *Service) once(ctx context.Context, key string, start func() (string, int64, error)) (id string, recipients int64, started bool, err error) {
 	k := s.key("bc", "once", key)
 	ok, err := s.rdb.SetNX(ctx, k, "pending", onceTTL).Result()
 	if err != nil {
@@ -43,7 +48,7 @@ func (s *Service) StartOnce(ctx context.Context, key string, a handlers.Announce
 		}
 		return prev, st.Total, false, nil
 	}
-	id, recipients, err = s.Start(ctx, a)
+	id, recipients, err = start()
 	if err != nil {
 		s.rdb.Del(context.WithoutCancel(ctx), k)
 		return "", 0, false, err

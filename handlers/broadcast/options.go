@@ -43,8 +43,23 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics counts delivery results; may be nil.
 	Metrics *metrics.Metrics
-	// Now is the clock for events and broadcast times (default time.Now).
+	// Now is the clock for events and broadcast times (default time.Now). It also
+	// decides scheduled starts, quiet hours and reminders, so tests can move it.
 	Now func() time.Time
+
+	// Quiet are the daily quiet hours: no delivery then, except for urgent
+	// announcements; a broadcast reaching them pauses until they end (default none).
+	Quiet QuietHours
+	// Location is the time zone of reminders (default Europe/Berlin).
+	Location *time.Location
+	// RemindAt is the time of day of a reminder on the day before the event (default 10:00).
+	RemindAt time.Duration
+	// Tick is how often Run starts due scheduled broadcasts, resumes paused ones and
+	// queues due reminders (default 1s).
+	Tick time.Duration
+	// StartLease is how long a replica may take to queue a scheduled broadcast it
+	// claimed before another replica takes it over (default 1 min).
+	StartLease time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -90,5 +105,29 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Location == nil {
+		o.Location = berlin()
+	}
+	if o.Quiet.Loc == nil {
+		o.Quiet.Loc = o.Location
+	}
+	if o.RemindAt <= 0 {
+		o.RemindAt = 10 * time.Hour
+	}
+	if o.Tick <= 0 {
+		o.Tick = time.Second
+	}
+	if o.StartLease <= 0 {
+		o.StartLease = time.Minute
+	}
 	return o
+}
+
+// berlin is the county's time zone (UTC when the zone data is missing; the
+// binaries embed it with time/tzdata).
+func berlin() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		return loc
+	}
+	return time.UTC
 }

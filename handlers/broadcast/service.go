@@ -37,6 +37,8 @@ type Service struct {
 
 	cacheMu sync.Mutex
 	cache   map[string]*job // immutable parts of running broadcasts, by id
+
+	beforeQueue hookFunc // tests: simulate a crash between claiming and queueing
 }
 
 var _ handlers.Broadcaster = (*Service)(nil)

@@ -72,6 +72,12 @@ func (s *Service) Cancel(ctx context.Context, id string) error {
 		if !st.Done {
 			p.HSet(ctx, s.metaKey(id), "cancelled", "1")
 		}
+		if st.Scheduled {
+			// Never started: nothing to deliver, nothing to report.
+			p.ZRem(ctx, s.key("bc", "scheduled"), id)
+			p.ZRem(ctx, s.key("bc", "starting"), id)
+			p.HSet(ctx, s.metaKey(id), fState, "", "finished", s.opts.Now().UnixMilli(), "reported", "0")
+		}
 		for _, d := range st.Districts {
 			p.ZRem(ctx, s.eventKey(d), id)
 		}
@@ -103,6 +109,20 @@ func statusOf(id string, m map[string]string) handlers.BroadcastStatus {
 	}
 	if d := m["districts"]; d != "" {
 		st.Districts = strings.Split(d, ",")
+	}
+	st.Kind, st.Of = m[fKind], m[fOf]
+	st.Scheduled = m[fState] == "scheduled" || m[fState] == "starting"
+	if n(fSendAt) > 0 {
+		st.SendAt = time.UnixMilli(n(fSendAt))
+	}
+	if n(fPaused) > 0 && !st.Done {
+		st.Paused = time.UnixMilli(n(fPaused))
+	}
+	st.Urgent = m[fUrgent] == "1"
+	st.Recalled = m[fRecalled] == "1"
+	st.Edits = int(n(fEdits))
+	if st.Kind == handlers.KindSend && !st.Scheduled && !st.Recalled && n(fStarted) > 0 {
+		st.Editable = time.UnixMilli(n(fStarted)).Add(RecallWindow)
 	}
 	return st
 }

@@ -34,6 +34,12 @@ func (s *Service) Run(ctx context.Context, r handlers.Replier) error {
 	}
 	s.opts.Logger.InfoContext(ctx, "broadcast worker started", "consumer", s.opts.Consumer,
 		"workers", s.opts.Workers, "rate", s.opts.Rate)
+	tctx, stopTicker := context.WithCancel(ctx)
+	tickerDone := make(chan struct{})
+	go func() {
+		defer close(tickerDone)
+		s.ticker(tctx)
+	}()
 	var wg sync.WaitGroup
 	errs := make([]error, s.opts.Workers)
 	for i := range s.opts.Workers {
@@ -42,6 +48,8 @@ func (s *Service) Run(ctx context.Context, r handlers.Replier) error {
 		})
 	}
 	wg.Wait()
+	stopTicker() // the workers ended (cancel or a closed client): so does the ticker
+	<-tickerDone
 	return errors.Join(errs...)
 }
 
@@ -105,17 +113,28 @@ func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessa
 		s.ackOnly(ctx, m.ID)
 		return
 	}
-	if kind, _ := m.Values["kind"].(string); kind == "report" {
+	kind, _ := m.Values["kind"].(string)
+	if kind == "report" {
 		s.sendReport(ctx, r, id, m.ID)
 		return
 	}
 	chat, err := strconv.ParseInt(fmt.Sprint(m.Values["chat"]), 10, 64)
-	if err != nil {
+	part := 0
+	if p, ok := m.Values["part"].(string); ok && err == nil {
+		part, err = strconv.Atoi(p)
+	}
+	if err != nil || part < 0 {
 		s.opts.Logger.ErrorContext(ctx, "broadcast worker: malformed queue entry dropped", "entry", m.ID, "bc", id)
 		s.ackOnly(ctx, m.ID)
 		return
 	}
-	s.deliver(ctx, r, id, chat, m.ID)
+	lang, _ := m.Values["lang"].(string)
+	d := delivery{id: id, chat: chat, lang: lang, part: part, entry: m.ID}
+	if kind == "remind" {
+		s.deliverReminder(ctx, r, d)
+		return
+	}
+	s.deliver(ctx, r, d)
 }
 
 // ackOnly acknowledges and deletes an entry that needs no outcome.

@@ -87,7 +87,15 @@ func (s *Server) decide(r *http.Request, req *Request, perr error) result {
 	case "setMyCommands", "deleteMyCommands", "getMyCommands", "setMyDescription", "setMyShortDescription",
 		"getMyDescription", "getMyShortDescription":
 		return s.menuLocked(req)
-	case "sendChatAction", "deleteMessage", "logOut", "close", "editMessageReplyMarkup":
+	case "sendPhoto", "sendDocument":
+		return s.sendMediaLocked(req)
+	case "sendVenue":
+		return s.sendVenueLocked(req)
+	case "editMessageCaption", "editMessageMedia":
+		return s.editMediaLocked(req)
+	case "deleteMessage":
+		return s.deleteLocked(req)
+	case "sendChatAction", "logOut", "close", "editMessageReplyMarkup":
 		if needsChat(req.Method) && p["chat_id"] == "" {
 			return badRequest("chat_id is empty")
 		}
@@ -169,6 +177,9 @@ func (s *Server) sendMessageLocked(req *Request) result {
 			return badRequest("message identifier is not specified")
 		}
 		id, _ := strconv.Atoi(p["message_id"])
+		if p["inline_message_id"] == "" && !s.existsLocked(req.ChatID, id) {
+			return badRequest("message to edit not found")
+		}
 		return ok(map[string]any{"message_id": id, "chat": map[string]any{"id": req.ChatID, "type": "private"},
 			"date": time.Now().Unix(), "edit_date": time.Now().Unix(), "text": plain})
 	}

@@ -22,6 +22,9 @@ type Request struct {
 	// (reply_markup, results, numbers, booleans) as their raw JSON text as sent.
 	// A file upload is recorded as "file:<filename>".
 	Params map[string]string
+	// Files holds the content of every uploaded file by its form field name
+	// (e.g. "document", or the name an attach:// reference points to).
+	Files  map[string][]byte
 	ChatID int64           // parsed chat_id, 0 when absent
 	Status int             // HTTP status answered; 0 when the connection was dropped
 	Result json.RawMessage // the result answered on success
@@ -44,36 +47,56 @@ type Message struct {
 	Chat      struct {
 		ID int64 `json:"id"`
 	} `json:"chat"`
-	Text string `json:"text"`
+	Text     string `json:"text"`
+	Caption  string `json:"caption"`
+	Document *struct {
+		FileID   string `json:"file_id"`
+		FileName string `json:"file_name"`
+	} `json:"document"`
+	Photo []struct {
+		FileID string `json:"file_id"`
+	} `json:"photo"`
+	Venue *struct {
+		Title   string `json:"title"`
+		Address string `json:"address"`
+	} `json:"venue"`
 }
 
 const maxBody = 50 << 20
 
-// ParseParams reads the parameters of a Bot API request in any of the encodings
+// ParseParams reads the parameters (see ParseRequest, which also returns uploaded files) of a Bot API request in any of the encodings
 // the Bot API accepts: query string, JSON, urlencoded or multipart form (which
 // go-telegram/bot sends). JSON values that are not strings (reply_markup,
 // results, ...) are kept as their raw JSON text.
 func ParseParams(r *http.Request) (map[string]string, error) {
+	p, _, err := ParseRequest(r)
+	return p, err
+}
+
+// ParseRequest reads the parameters of a Bot API request like ParseParams, and
+// the content of the files uploaded with a multipart form, by field name.
+func ParseRequest(r *http.Request) (map[string]string, map[string][]byte, error) {
 	params := map[string]string{}
+	files := map[string][]byte{}
 	for k, v := range r.URL.Query() {
 		params[k] = v[0]
 	}
 	if r.Body == nil {
-		return params, nil
+		return params, files, nil
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
-			return params, fmt.Errorf("reading body: %w", err)
+			return params, files, fmt.Errorf("reading body: %w", err)
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			return params, nil
+			return params, files, nil
 		}
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(body, &m); err != nil {
-			return params, fmt.Errorf("decoding JSON body: %w", err)
+			return params, files, fmt.Errorf("decoding JSON body: %w", err)
 		}
 		for k, raw := range m {
 			var s string
@@ -86,30 +109,34 @@ func ParseParams(r *http.Request) (map[string]string, error) {
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(maxBody); err != nil {
 			if errors.Is(err, io.EOF) {
-				return params, nil // an empty form: a method without parameters
+				return params, files, nil // an empty form: a method without parameters
 			}
-			return params, fmt.Errorf("decoding multipart body: %w", err)
+			return params, files, fmt.Errorf("decoding multipart body: %w", err)
 		}
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
 		}
 		for k, f := range r.MultipartForm.File {
 			params[k] = "file:" + f[0].Filename
+			if fh, err := f[0].Open(); err == nil {
+				files[k], _ = io.ReadAll(io.LimitReader(fh, maxBody))
+				_ = fh.Close()
+			}
 		}
 	case "application/x-www-form-urlencoded":
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
-			return params, fmt.Errorf("reading body: %w", err)
+			return params, files, fmt.Errorf("reading body: %w", err)
 		}
 		v, err := url.ParseQuery(string(body))
 		if err != nil {
-			return params, fmt.Errorf("decoding form body: %w", err)
+			return params, files, fmt.Errorf("decoding form body: %w", err)
 		}
 		for k, vv := range v {
 			params[k] = vv[0]
 		}
 	}
-	return params, nil
+	return params, files, nil
 }
 
 // Requests lists the recorded requests of a method ("" for all), oldest first.

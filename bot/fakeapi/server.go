@@ -24,6 +24,8 @@ type Server struct {
 	changed chan struct{} // closed and replaced on every recorded request or pushed update
 	reqs    []Request
 	msgIDs  map[int64]int
+	deleted map[int64]map[int]bool // deleted messages by chat
+	fileSeq int
 
 	faults     []*fault
 	chatFaults map[int64]*fault
@@ -53,6 +55,7 @@ func New(opts ...Option) *Server {
 		closing:      make(chan struct{}),
 		changed:      make(chan struct{}),
 		msgIDs:       map[int64]int{},
+		deleted:      map[int64]map[int]bool{},
 		chatFaults:   map[int64]*fault{},
 		latency:      map[string]time.Duration{},
 		nextUpdateID: 1000,
@@ -100,6 +103,7 @@ var canonical = func() map[string]string {
 	for _, name := range []string{
 		"getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "logOut", "close",
 		"sendMessage", "sendContact", "sendLocation", "sendChatAction", "editMessageText",
+		"sendPhoto", "sendDocument", "sendVenue", "editMessageCaption", "editMessageMedia",
 		"editMessageReplyMarkup", "deleteMessage", "answerCallbackQuery", "answerInlineQuery",
 		"setMyCommands", "deleteMyCommands", "getMyCommands", "setMyDescription", "setMyShortDescription",
 		"getMyDescription", "getMyShortDescription",
@@ -119,8 +123,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if name, ok := canonical[strings.ToLower(method)]; ok {
 		method = name
 	}
-	params, perr := ParseParams(r)
-	req := Request{Method: method, Token: token, Params: params, At: time.Now()}
+	params, files, perr := ParseRequest(r)
+	req := Request{Method: method, Token: token, Params: params, Files: files, At: time.Now()}
 	if v, ok := params["chat_id"]; ok {
 		req.ChatID, _ = strconv.ParseInt(v, 10, 64)
 	}

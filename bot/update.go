@@ -46,6 +46,19 @@ func mapUpdate(u *models.Update) (m mapped, ok bool) {
 		case msg.Venue != nil:
 			m.kind = kindLocation
 			m.update.Location = &handlers.Location{Lat: msg.Venue.Location.Latitude, Lon: msg.Venue.Location.Longitude}
+			m.update.Venue = &handlers.Venue{Lat: msg.Venue.Location.Latitude, Lon: msg.Venue.Location.Longitude,
+				Title: msg.Venue.Title, Address: msg.Venue.Address}
+		case len(msg.Photo) > 0:
+			// The largest size; Telegram keeps the file, the bot only its file_id.
+			p := msg.Photo[len(msg.Photo)-1]
+			m.kind = kindMessage
+			m.update.Text = msg.Caption
+			m.update.Media = &handlers.Media{Kind: handlers.MediaPhoto, FileID: p.FileID, Size: int64(p.FileSize), Width: p.Width}
+		case msg.Document != nil:
+			m.kind = kindMessage
+			m.update.Text = msg.Caption
+			m.update.Media = &handlers.Media{Kind: handlers.MediaDocument, FileID: msg.Document.FileID,
+				Name: msg.Document.FileName, Size: msg.Document.FileSize, Mime: msg.Document.MimeType}
 		case msg.Text != "":
 			m.kind = kindMessage
 			m.update.Text = msg.Text

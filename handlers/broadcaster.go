@@ -29,6 +29,8 @@ type Announcement struct {
 	Renditions map[string]Rendition
 	// Texts are the announcement's text by language (unescaped), for /termine.
 	Texts map[string]string
+	// UID identifies the event in calendars (stays the same across corrections).
+	UID string
 }
 
 // Rendition is an announcement as the recipients of one language get it, exactly

@@ -20,6 +20,8 @@ import (
 //	v1|l|<lang>               choose a language
 //	v1|x|<nonce>              confirm /loeschen
 //	v1|k                      keep everything (cancel /loeschen)
+//	v1|r|<broadcast id>       remind me of this event (on/off)
+//	v1|i|<broadcast id>       send the event's calendar file
 //	v1|s...                   the staff dialogue's buttons (handleStaffCallback)
 const cbVersion = "v1"
 
@@ -92,6 +94,10 @@ func (h *Handler) handleCallback(ctx context.Context, t *turn) error {
 		return h.stale(ctx, t)
 	}
 	switch {
+	case kind == cbRemind && len(f) == 1:
+		return h.cbReminder(ctx, t, f[0])
+	case kind == cbCalendar && len(f) == 1:
+		return h.cbCalendarFile(ctx, t, f[0])
 	case kind == cbPlace && len(f) == 2:
 		return h.cbPlace(ctx, t, f[0], f[1])
 	case kind == cbOtherPlace && len(f) == 0:

@@ -397,7 +397,7 @@ func TestSubscriptions(t *testing.T) {
 	mustContain(t, texts(outs), "Ihre Abos", "Munster", "Walsrode")
 
 	outs = c.say("/termine")
-	mustContain(t, texts(outs), "03.12.2026, 15:30", "Elterncafé &lt;am&gt; Markt", "Rathaus Walsrode", "Sprechstunde")
+	mustContain(t, texts(outs), "Donnerstag, 3. Dezember 2026, 15:30 Uhr", "Elterncafé &lt;am&gt; Markt", "Rathaus Walsrode", "Sprechstunde")
 	if strings.Join(bc.asked, ",") != "munster-bispingen,walsrode" {
 		t.Errorf("Upcoming asked for %v", bc.asked)
 	}

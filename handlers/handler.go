@@ -101,6 +101,11 @@ func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
 // location or the place resolver.
 func (h *Handler) dispatch(ctx context.Context, t *turn) error {
 	u := t.u
+	if isStaffStep(t.st.Step) && u.Callback == nil && (u.Location != nil || u.Media != nil) {
+		if handled, err := h.handleStaffStep(ctx, t.r, u, &t.st); handled || err != nil {
+			return err
+		}
+	}
 	switch {
 	case u.Callback != nil:
 		return h.handleCallback(ctx, t)
@@ -184,6 +189,20 @@ func cloneState(s State) State {
 		d.Districts = append([]string(nil), s.Draft.Districts...)
 		if len(s.Draft.Districts) == 0 {
 			d.Districts = s.Draft.Districts
+		}
+		if s.Draft.Media != nil {
+			m := *s.Draft.Media
+			d.Media = &m
+		}
+		if s.Draft.Venue != nil {
+			v := *s.Draft.Venue
+			d.Venue = &v
+		}
+		if s.Draft.Texts != nil {
+			d.Texts = make(map[string]string, len(s.Draft.Texts))
+			for k, v := range s.Draft.Texts {
+				d.Texts[k] = v
+			}
 		}
 		c.Draft = &d
 	}

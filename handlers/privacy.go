@@ -34,6 +34,19 @@ func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
 		h.storeFailed(ctx, "export", t.u.ChatID, err)
 		return h.say(ctx, t, "store_down", nil)
 	}
+	if ex, ok := h.cfg.Broadcaster.(chatExporter); ok {
+		more, err := ex.ExportChat(ctx, t.u.ChatID)
+		if err != nil {
+			h.storeFailed(ctx, "export broadcasts", t.u.ChatID, err)
+			return h.say(ctx, t, "store_down", nil)
+		}
+		if pd.Other == nil && len(more) > 0 {
+			pd.Other = map[string]string{}
+		}
+		for k, v := range more {
+			pd.Other[k] = v
+		}
+	}
 	line := func(id, value string) string {
 		return h.text(lang, id, map[string]any{"Value": i18n.Embed(lang, esc(value))})
 	}

@@ -50,6 +50,12 @@ var staffCommands = map[string]func(h *Handler, ctx context.Context, s *staffTur
 	"broadcasts":     (*Handler).staffList,
 	"stopp":          (*Handler).staffStop,
 	"stop":           (*Handler).staffStop,
+	"korrigieren":    (*Handler).staffCorrectCmd,
+	"korrektur":      (*Handler).staffCorrectCmd,
+	"correct":        (*Handler).staffCorrectCmd,
+	"zurueckholen":   (*Handler).staffRecallCmd,
+	"zurückholen":    (*Handler).staffRecallCmd,
+	"recall":         (*Handler).staffRecallCmd,
 }
 
 // staffTurn is one update of a staff member (or of someone trying to be one).
@@ -124,7 +130,21 @@ func (h *Handler) handleStaffStep(ctx context.Context, r Replier, u Update, st *
 		clearDraft(st, s.lang)
 		return true, err
 	}
+	if (u.Media != nil || u.Location != nil) && st.Draft != nil &&
+		(st.Step == stepStaffText || st.Step == stepStaffConfirm) {
+		if u.Media != nil {
+			return true, h.staffMedia(ctx, s)
+		}
+		return true, h.staffLocation(ctx, s)
+	}
+	if u.Media != nil || u.Location != nil {
+		return true, h.staffSay(ctx, s, "ann_media_not_now", nil)
+	}
 	switch st.Step {
+	case stepStaffLater:
+		return true, h.staffLater(ctx, s, u.Text)
+	case stepStaffTranslate:
+		return true, h.staffTranslation(ctx, s, u.Text)
 	case stepStaffDistricts:
 		return true, h.staffDistrictsTyped(ctx, s, u.Text)
 	case stepStaffText:
@@ -150,6 +170,9 @@ func (h *Handler) handleStaffCallback(ctx context.Context, r Replier, u Update, 
 	}
 	if !ok {
 		return true, r.AnswerCallback(ctx, u.Callback.ID, "")
+	}
+	if handled, err := h.staffRichCallback(ctx, s, f); handled {
+		return true, err
 	}
 	switch {
 	case f[0] == cbStaffDistrict && len(f) == 3:

@@ -7,9 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
-	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
 // maxPlaceRunes limits the place of an event.
@@ -120,7 +117,7 @@ func (h *Handler) staffSetDistricts(ctx context.Context, s *staffTurn, districts
 }
 
 // staffLine recognises "Datum: ..." and "Ort: ..." lines (German and English).
-var staffLine = regexp.MustCompile(`(?i)^\s*(datum|date|wann|when|ort|place|wo|where)\s*:\s*(.*?)\s*$`)
+var staffLine = regexp.MustCompile(`(?i)^\s*(datum|date|wann|when|bis|ende|end|until|ort|place|wo|where)\s*:\s*(.*?)\s*$`)
 
 // staffText takes the announcement's text, with optional date and place lines,
 // checks it and shows the preview.
@@ -132,8 +129,12 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 		return h.staffSay(ctx, s, "staff_bad_district", map[string]any{"Value": "–", "Scope": esc(strings.Join(h.scope(s.member), ", "))})
 	}
 	var body []string
-	var when time.Time
-	var where string
+	var when, end time.Time
+	var endText string
+	where := ""
+	if d.EditOf != "" { // a correction keeps the place unless a line changes it
+		where = d.Where
+	}
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		m := staffLine.FindStringSubmatch(line)
 		if m == nil {
@@ -150,6 +151,8 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 				return h.staffSay(ctx, s, "staff_date_past", map[string]any{"When": esc(formatWhen(t))})
 			}
 			when = t
+		case "bis", "ende", "end", "until":
+			endText = m[2]
 		default:
 			if len([]rune(m[2])) > maxPlaceRunes {
 				return h.staffSay(ctx, s, "staff_place_too_long", map[string]any{"Max": maxPlaceRunes})
@@ -157,39 +160,30 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 			where = m[2]
 		}
 	}
+	if endText != "" {
+		t, err := parseStaffEnd(endText, when)
+		if err != nil || when.IsZero() || !t.After(when) {
+			return h.staffSay(ctx, s, "ann_bad_end", map[string]any{"Value": excerpt(endText)})
+		}
+		end = t
+	}
 	body = trimBlankLines(body)
 	if len(body) == 0 {
 		return h.staffSay(ctx, s, "staff_text_empty", nil)
 	}
-	d.Text, d.When, d.Where = strings.Join(body, "\n"), when, where
-	msg := h.staffRender(*d)
-	if n := htmltext.Len(msg); n > maxMessageRunes {
-		return h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes})
-	}
-	return h.staffPreview(ctx, s, msg)
+	d.Text, d.When, d.End, d.Where = strings.Join(body, "\n"), when, end, where
+	return h.staffPreview(ctx, s)
 }
 
-// staffPreview sends the announcement exactly as parents will get it, then the
-// number of recipients with the send and discard buttons.
-func (h *Handler) staffPreview(ctx context.Context, s *staffTurn, msg string) error {
-	n, err := h.staffRecipients(ctx, s.st.Draft.Districts)
-	if err != nil {
-		h.cfg.Logger.WarnContext(ctx, "counting recipients failed", "user_id", s.u.User.ID, "err", err)
-		return h.staffSay(ctx, s, "staff_store_down", nil)
+// parseStaffEnd reads the end of an event: a time on the day it starts ("20:30")
+// or a full date like the start.
+func parseStaffEnd(text string, start time.Time) (time.Time, error) {
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "Uhr"))
+	if c, err := time.Parse("15:04", strings.ReplaceAll(t, ".", ":")); err == nil && !start.IsZero() {
+		s := start.In(berlin())
+		return time.Date(s.Year(), s.Month(), s.Day(), c.Hour(), c.Minute(), 0, 0, berlin()), nil
 	}
-	if err := s.r.Send(ctx, s.u.ChatID, Message{Text: msg}); err != nil {
-		return err
-	}
-	s.st.Step, s.st.Nonce = stepStaffConfirm, newStaffNonce()
-	id := "staff_preview"
-	if n == 0 {
-		id = "staff_preview_none"
-	}
-	text := h.text(s.lang, id, map[string]any{"Count": n, "Districts": h.staffDistrictNames(s.st.Draft.Districts)})
-	return h.sendLang(ctx, s.r, s.u.ChatID, s.lang, Message{Text: text, Buttons: [][]Button{{
-		{Text: h.text(s.lang, "staff_send", nil), Data: cbData(cbStaff, cbStaffSend, s.st.Nonce)},
-		{Text: h.text(s.lang, "staff_discard", nil), Data: cbData(cbStaff, cbStaffDiscard, s.st.Nonce)},
-	}}})
+	return parseStaffDate(text)
 }
 
 // recipientCounter is implemented by a Broadcaster that can count the distinct
@@ -234,17 +228,11 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 			"Value": esc(strings.Join(d.Districts, ", ")), "Scope": esc(strings.Join(h.scope(s.member), ", ")),
 		})
 	}
-	msg := h.staffRender(d)
-	if n := htmltext.Len(msg); n > maxMessageRunes {
-		st.Step = stepStaffText
-		return errors.Join(s.r.AnswerCallback(ctx, s.u.Callback.ID, ""),
-			h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes}))
+	if d.EditOf != "" {
+		return h.staffSendCorrection(ctx, s)
 	}
 	st.Nonce = ""
-	id, n, started, err := h.staffStart(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, Announcement{
-		Districts: d.Districts, Text: d.Text, HTML: msg, When: d.When, Where: d.Where,
-		SenderID: s.u.User.ID, SenderChat: s.u.ChatID,
-	})
+	id, n, started, err := h.staffStart(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, h.announcement(d, s))
 	if err == nil && !started {
 		clearDraft(st, s.lang)
 		return h.staffStale(ctx, s) // a double click that reached another replica first
@@ -276,21 +264,6 @@ func (h *Handler) staffStart(ctx context.Context, key string, a Announcement) (s
 	}
 	id, n, err := h.cfg.Broadcaster.Start(ctx, a)
 	return id, n, err == nil, err
-}
-
-// staffRender is the HTML parents receive: the same German text for everybody,
-// with the staff member's text, place and date escaped.
-func (h *Handler) staffRender(d Draft) string {
-	data := map[string]any{
-		"Districts": h.staffDistrictNames(d.Districts),
-		"Text":      esc(d.Text),
-		"Where":     esc(d.Where),
-		"When":      "",
-	}
-	if !d.When.IsZero() {
-		data["When"] = esc(formatWhen(d.When))
-	}
-	return h.text(i18n.Default, "staff_announcement", data)
 }
 
 // staffDateLayouts are the accepted date formats, in the county's time zone.

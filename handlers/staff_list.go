@@ -26,10 +26,22 @@ func (h *Handler) staffList(ctx context.Context, s *staffTurn, _ string) error {
 		}
 		state := "staff_state_running"
 		switch {
+		case b.Recalled:
+			state = "ann_state_recalled"
 		case b.Cancelled:
 			state = "staff_state_cancelled"
+		case b.Scheduled:
+			state = "ann_state_scheduled"
+		case !b.Paused.IsZero():
+			state = "ann_state_paused"
 		case b.Done:
 			state = "staff_state_done"
+		}
+		switch b.Kind {
+		case KindEdit:
+			state = "ann_kind_edit"
+		case KindRecall:
+			state = "ann_kind_recall"
 		}
 		parts = append(parts, h.text(s.lang, "staff_list_entry", map[string]any{
 			"ID": esc(b.ID), "Created": esc(b.Created.In(berlin()).Format("02.01.2006 15:04")),
@@ -37,11 +49,22 @@ func (h *Handler) staffList(ctx context.Context, s *staffTurn, _ string) error {
 			"Delivered": b.Delivered, "Total": b.Total, "Blocked": b.Blocked, "Failed": b.Failed,
 			"Preview": esc(b.Preview),
 		}))
+		if extra := h.staffListExtra(s.lang, b); extra != "" {
+			parts[len(parts)-1] += "\n" + extra
+		}
 		if !b.Done && !b.Cancelled {
 			rows = append(rows, []Button{{
 				Text: h.text(s.lang, "staff_stop_button", map[string]any{"ID": esc(b.ID)}),
 				Data: cbData(cbStaff, cbStaffStop, b.ID),
 			}})
+		}
+		if b.Kind == KindSend && b.Done && !b.Recalled && h.cfg.Now().Before(b.Editable) {
+			if _, ok := h.cfg.Broadcaster.(corrector); ok {
+				rows = append(rows, []Button{
+					{Text: h.text(s.lang, "ann_btn_correct", map[string]any{"ID": esc(b.ID)}), Data: cbData(cbStaff, cbStaffEdit, b.ID)},
+					{Text: h.text(s.lang, "ann_btn_recall", map[string]any{"ID": esc(b.ID)}), Data: cbData(cbStaff, cbStaffRecall, b.ID)},
+				})
+			}
 		}
 	}
 	if len(parts) == 1 {
@@ -85,4 +108,26 @@ func (h *Handler) staffStop(ctx context.Context, s *staffTurn, args string) erro
 		return h.staffSay(ctx, s, "staff_already_done", map[string]any{"ID": esc(id)})
 	}
 	return h.staffSay(ctx, s, "staff_stopped", map[string]any{"ID": esc(id)})
+}
+
+// staffListExtra is the line about schedule, pause, urgency and corrections of a
+// broadcast in /ankuendigungen ("" when there is nothing to say).
+func (h *Handler) staffListExtra(lang string, b BroadcastStatus) string {
+	var notes []string
+	if b.Scheduled && !b.SendAt.IsZero() {
+		notes = append(notes, h.text(lang, "ann_note_scheduled", map[string]any{"At": esc(formatWhen(b.SendAt))}))
+	}
+	if !b.Paused.IsZero() && !b.Done {
+		notes = append(notes, h.text(lang, "ann_note_paused", map[string]any{"Until": esc(formatWhen(b.Paused))}))
+	}
+	if b.Urgent {
+		notes = append(notes, h.text(lang, "ann_urgent_on", nil))
+	}
+	if b.Edits > 0 {
+		notes = append(notes, h.text(lang, "ann_note_edits", map[string]any{"Count": b.Edits}))
+	}
+	if b.Of != "" {
+		notes = append(notes, h.text(lang, "ann_note_of", map[string]any{"ID": esc(b.Of)}))
+	}
+	return strings.Join(notes, " · ")
 }

@@ -81,7 +81,7 @@ func TestStaffComposeAndSend(t *testing.T) {
 		t.Fatalf("want preview and question, got %s", texts(outs))
 	}
 	preview := outs[0].Msg.Text
-	mustContain(t, preview, "Elterncafé &lt;b&gt;für alle&lt;/b&gt; &amp; Kinder", "24.12.2026, 18:00",
+	mustContain(t, preview, "Elterncafé &lt;b&gt;für alle&lt;/b&gt; &amp; Kinder", "Donnerstag, 24. Dezember 2026, 18:00 Uhr",
 		"Gemeindehaus &#34;Am Markt&#34;", "/abbestellen")
 	mustContain(t, outs[1].Msg.Text, "<b>4</b> Chats") // chat 3 is in both districts: counted once
 	send := button(t, outs, "v1|s|ok|")

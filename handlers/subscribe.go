@@ -141,23 +141,18 @@ func (h *Handler) cmdEvents(ctx context.Context, t *turn, _ string) error {
 	}
 	parts := []string{h.text(lang, "events_title", nil)}
 	seen := map[string]bool{}
+	var rows [][]Button
 	for _, e := range events {
 		if len(parts) > maxEvents || (e.BroadcastID != "" && seen[e.BroadcastID]) {
 			continue
 		}
 		seen[e.BroadcastID] = true
-		data := map[string]any{
-			"Where": i18n.Embed(lang, esc(truncRunes(e.Where, 100))),
-			"Text":  esc(truncRunes(e.Text, 600)),
+		parts = append(parts, h.eventEntry(lang, e))
+		if row := h.eventButtons(lang, e); len(row) > 0 {
+			rows = append(rows, row)
 		}
-		id := "event_entry_nodate"
-		if !e.When.IsZero() {
-			id = "event_entry"
-			data["When"] = i18n.Embed(lang, formatWhen(e.When))
-		}
-		parts = append(parts, h.text(lang, id, data))
 	}
-	return h.send(ctx, t, Message{Text: strings.Join(parts, "\n\n")})
+	return h.send(ctx, t, Message{Text: strings.Join(parts, "\n\n"), Buttons: rows})
 }
 
 // berlin is the county's time zone (falls back to UTC without tzdata).

@@ -15,6 +15,10 @@ type Update struct {
 	Location *Location    // a shared location
 	Callback *Callback    // an inline button was pressed
 	Inline   *InlineQuery // inline mode: "@bot Dorfmark" typed in any chat
+	// Media is a photo or document the user sent (by Telegram's file_id; its caption,
+	// if any, is in Text). Venue is set, besides Location, for a shared place.
+	Media *Media
+	Venue *Venue
 }
 
 // User is the sender of an update.

@@ -124,6 +124,9 @@ func richFields(a handlers.Announcement, rend map[string]handlers.Rendition) (ma
 		b, _ := json.Marshal(a.Texts)
 		f[fTexts] = string(b)
 	}
+	if a.UID != "" {
+		f["uid"] = a.UID
+	}
 	return f, nil
 }
 
@@ -253,4 +256,46 @@ func (s *Service) forgetJob(id string) {
 	s.cacheMu.Lock()
 	delete(s.cache, id)
 	s.cacheMu.Unlock()
+}
+
+// Announcement returns what broadcast id announced (without its renditions'
+// calendar files), for a correction.
+func (s *Service) Announcement(ctx context.Context, id string) (handlers.Announcement, error) {
+	m, err := s.rdb.HGetAll(ctx, s.metaKey(id)).Result()
+	if err != nil {
+		return handlers.Announcement{}, fmt.Errorf("broadcast: announcement %s: %w", id, err)
+	}
+	if len(m) == 0 || m[fKind] != handlers.KindSend {
+		return handlers.Announcement{}, fmt.Errorf("broadcast %s: %w", id, handlers.ErrNotFound)
+	}
+	a := handlers.Announcement{Text: m["text"], HTML: m["html"], When: parseWhen(m["when"]), Where: m["where"],
+		End: parseWhen(m[fEnd]), Urgent: m[fUrgent] == "1", UID: m["uid"]}
+	if d := m["districts"]; d != "" {
+		a.Districts = strings.Split(d, ",")
+	}
+	if raw := m[fMedia]; raw != "" {
+		a.Media = &handlers.Media{}
+		_ = json.Unmarshal([]byte(raw), a.Media)
+	}
+	if raw := m[fVenue]; raw != "" {
+		a.Venue = &handlers.Venue{}
+		_ = json.Unmarshal([]byte(raw), a.Venue)
+	}
+	if raw := m[fTexts]; raw != "" {
+		_ = json.Unmarshal([]byte(raw), &a.Texts)
+	}
+	a.Renditions = map[string]handlers.Rendition{}
+	for _, l := range strings.Split(m[fLangs], ",") {
+		var r handlers.Rendition
+		if json.Unmarshal([]byte(m[rendKey(l)]), &r) == nil {
+			r.ICS = nil
+			a.Renditions[l] = r
+		}
+	}
+	return a, nil
+}
+
+// QuietUntil reports whether t lies in the quiet hours, and when they end.
+func (s *Service) QuietUntil(t time.Time) (time.Time, bool) {
+	return s.opts.Quiet.End(t), s.opts.Quiet.In(t)
 }

@@ -89,4 +89,3 @@ func When(lang string, start, end time.Time, loc *time.Location) string {
 	}
 	return s + ", " + Clock(lang, start) + " – " + Date(lang, end) + ", " + Clock(lang, end)
 }
-

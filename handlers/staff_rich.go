@@ -187,7 +187,11 @@ func (h *Handler) staffRichCallback(ctx context.Context, s *staffTurn, f []strin
 		}
 		st.Draft.Urgent = !st.Draft.Urgent
 		st.Nonce = newStaffNonce()
-		return true, errors.Join(ack(), h.staffQuestion(ctx, s, -1))
+		n, err := h.staffRecipients(ctx, st.Draft.Districts)
+		if err != nil {
+			return true, errors.Join(ack(), h.staffSay(ctx, s, "staff_store_down", nil))
+		}
+		return true, errors.Join(ack(), h.staffQuestion(ctx, s, n))
 	case f[0] == cbStaffLater && len(f) == 2:
 		if !current(f[1]) || st.Step != stepStaffConfirm {
 			return true, h.staffStale(ctx, s)

@@ -30,15 +30,15 @@ type Draft struct {
 	When      time.Time `json:"when,omitempty"` // event date, zero when none
 	Where     string    `json:"where,omitempty"`
 
-	End    time.Time         `json:"end,omitempty"`    // end of the event, zero when none
-	Media  *Media            `json:"media,omitempty"`  // the flyer or PDF, by file_id
-	Venue  *Venue            `json:"venue,omitempty"`  // the place as a map pin
-	Split  bool              `json:"split,omitempty"`  // send the picture, then the text (too long for a caption)
-	Urgent bool              `json:"urgent,omitempty"` // deliver also during quiet hours
-	Texts  map[string]string `json:"texts,omitempty"`  // translations by language, unescaped
-	Lang   string            `json:"lang,omitempty"`   // the language a translation is awaited in
+	End    time.Time         `json:"end,omitempty"`     // end of the event, zero when none
+	Media  *Media            `json:"media,omitempty"`   // the flyer or PDF, by file_id
+	Venue  *Venue            `json:"venue,omitempty"`   // the place as a map pin
+	Split  bool              `json:"split,omitempty"`   // send the picture, then the text (too long for a caption)
+	Urgent bool              `json:"urgent,omitempty"`  // deliver also during quiet hours
+	Texts  map[string]string `json:"texts,omitempty"`   // translations by language, unescaped
+	Lang   string            `json:"lang,omitempty"`    // the language a translation is awaited in
 	EditOf string            `json:"edit_of,omitempty"` // the broadcast this draft corrects
-	UID    string            `json:"uid,omitempty"`    // the calendar UID of the event
+	UID    string            `json:"uid,omitempty"`     // the calendar UID of the event
 }
 
 // StateStore keeps dialogue state per chat.

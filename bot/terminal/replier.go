@@ -17,7 +17,9 @@ import (
 type Replier struct {
 	mu      sync.Mutex
 	w       io.Writer
-	buttons []handlers.Button // pressable by number (1-based)
+	buttons []handlers.Button         // pressable by number (1-based)
+	nextID  int                       // message ids given by Post
+	names   func(chatID int64) string // labels of other chats (NewLabelledReplier)
 }
 
 var _ handlers.Replier = (*Replier)(nil)
@@ -26,10 +28,11 @@ var _ handlers.Replier = (*Replier)(nil)
 func NewReplier(w io.Writer) *Replier { return &Replier{w: w} }
 
 // Send prints a message and its buttons.
-func (r *Replier) Send(_ context.Context, _ int64, m handlers.Message) error {
+func (r *Replier) Send(_ context.Context, chatID int64, m handlers.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var b strings.Builder
+	b.WriteString(r.label(chatID))
 	b.WriteString(indent(Plain(m.Text)))
 	for _, row := range m.Buttons {
 		var cells []string

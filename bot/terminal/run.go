@@ -23,7 +23,17 @@ type options struct {
 	chatID int64
 	lang   string
 	prompt string
+	media  bool
+	r      *Replier
 }
+
+// WithMedia lets the user send pictures and files: "foto [CAPTION]" sends a photo,
+// "pdf NAME [CAPTION]" a document (both with made-up file ids), as staff do when
+// they attach a flyer.
+func WithMedia() Option { return func(o *options) { o.media = true } }
+
+// WithReplier prints through r instead of a new Replier on out.
+func WithReplier(r *Replier) Option { return func(o *options) { o.r = r } }
 
 // WithChatID sets the chat (and user) id of the terminal user (default 1).
 func WithChatID(id int64) Option { return func(o *options) { o.chatID = id } }
@@ -46,7 +56,11 @@ func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, opts ...Op
 	for _, f := range opts {
 		f(&o)
 	}
-	r := NewReplier(out)
+	r := o.r
+	if r == nil {
+		r = NewReplier(out)
+	}
+	files := 0
 	var updateID int64
 	handle := func(u handlers.Update) error {
 		updateID++
@@ -79,7 +93,15 @@ func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, opts ...Op
 			return sc.Err()
 		}
 		line := strings.TrimRight(sc.Text(), "\r")
+		if o.media {
+			line = strings.ReplaceAll(line, `\n`, "\n") // staff write several lines in one
+		}
 		u, notice := parseLine(line, r)
+		if o.media && notice == "" && u.Callback == nil && u.Location == nil && u.Inline == nil {
+			if m, caption, ok := parseMedia(line, &files); ok {
+				u.Media, u.Text = m, caption
+			}
+		}
 		r.forget()
 		if notice != "" {
 			if _, err := fmt.Fprintf(out, "  (%s)\n\n", notice); err != nil {
@@ -114,4 +136,27 @@ func parseLine(line string, r *Replier) (handlers.Update, string) {
 		return handlers.Update{Inline: &handlers.InlineQuery{ID: "terminal", Query: strings.TrimSpace(q)}}, ""
 	}
 	return handlers.Update{Text: line}, ""
+}
+
+// parseMedia reads "foto [CAPTION]" and "pdf NAME [CAPTION]".
+func parseMedia(line string, n *int) (*handlers.Media, string, bool) {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return nil, "", false
+	}
+	switch strings.ToLower(f[0]) {
+	case "foto", "photo":
+		*n++
+		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), f[0]))
+		return &handlers.Media{Kind: handlers.MediaPhoto, FileID: fmt.Sprintf("terminal-foto-%d", *n)}, rest, true
+	case "pdf":
+		if len(f) < 2 {
+			return nil, "", false
+		}
+		*n++
+		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), f[0]))
+		rest = strings.TrimSpace(strings.TrimPrefix(rest, f[1]))
+		return &handlers.Media{Kind: handlers.MediaDocument, FileID: fmt.Sprintf("terminal-pdf-%d", *n), Name: f[1]}, rest, true
+	}
+	return nil, "", false
 }

@@ -26,6 +26,9 @@ func runChat(ctx context.Context, args []string, e env) error {
 	lang := fs.String("lang", "", "app language of the terminal user: de, en, uk, ar, tr (default: from $LANG)")
 	operator := fs.String("operator", "Terminal-Chat auf diesem Rechner (Daten nur im Arbeitsspeicher)", "operator named by /datenschutz")
 	verbose := fs.Bool("v", false, "log at debug level to stderr")
+	staff := fs.Bool("staff", false, "act as a staff member of every district, with three simulated parents (de, en, uk) subscribed; "+
+		"\"foto TEXT\" sends a flyer, \"pdf NAME TEXT\" a document, \"loc LAT LON\" the venue")
+	quiet := fs.String("quiet-hours", "20:00-08:00", "quiet hours of the simulated broadcasts (Europe/Berlin), or off")
 	if help, err := parseFlags(fs, args, 0); help || err != nil {
 		return err
 	}
@@ -56,20 +59,25 @@ func runChat(ctx context.Context, args []string, e env) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	h, err := handlers.New(handlers.Config{
+	store := redisstore.New(rdb, "chat", redisstore.WithLogger(logger))
+	hc := handlers.Config{
 		Directory: d,
-		Store:     redisstore.New(rdb, "chat", redisstore.WithLogger(logger)),
+		Store:     store,
 		Operator:  *operator,
 		Logger:    logger,
-	})
-	if err != nil {
-		return err
 	}
 	code := *lang
 	if code == "" {
 		code = langFromLocale(e.getenv("LANG"))
 	}
-	return terminal.Run(ctx, h, e.stdin, e.stdout, terminal.WithLanguage(code))
+	if !*staff {
+		h, err := handlers.New(hc)
+		if err != nil {
+			return err
+		}
+		return terminal.Run(ctx, h, e.stdin, e.stdout, terminal.WithLanguage(code))
+	}
+	return runStaffChat(ctx, hc, store, rdb, *quiet, code, e)
 }
 
 // langFromLocale turns a POSIX locale ("de_DE.UTF-8", "C") into a language code.

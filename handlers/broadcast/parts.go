@@ -246,6 +246,9 @@ func (s *Service) postFor(ctx context.Context, j *job, lang, part string) (handl
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return handlers.Post{}, err
 		}
+		if fid == "" {
+			fid = s.awaitUpload(ctx, j.id, lang)
+		}
 		m := &handlers.Media{Kind: handlers.MediaDocument, FileID: fid, Name: rend.ICSName}
 		if fid == "" {
 			m.Data = rend.ICS
@@ -299,4 +302,24 @@ func parseSent(v string) (sentRecord, bool) {
 		r.ids = append(r.ids, n)
 	}
 	return r, true
+}
+
+// awaitUpload makes one worker (of any replica) upload a calendar file while the
+// others wait for its file_id, so a file is uploaded once per language. It
+// returns the file_id, or "" when this worker is to upload (or waited in vain).
+func (s *Service) awaitUpload(ctx context.Context, id, lang string) string {
+	ok, err := s.rdb.SetNX(ctx, s.key("bc", id, "upload", lang), "1", s.opts.SendTimeout+time.Second).Result()
+	if err != nil || ok {
+		return ""
+	}
+	deadline := time.Now().Add(s.opts.SendTimeout + time.Second)
+	for time.Now().Before(deadline) {
+		if !sleepCtx(ctx, 20*time.Millisecond) {
+			return ""
+		}
+		if fid, err := s.rdb.HGet(ctx, s.metaKey(id), icsIDKey(lang)).Result(); err == nil && fid != "" {
+			return fid
+		}
+	}
+	return ""
 }

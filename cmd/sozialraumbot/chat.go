@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	_ "time/tzdata" // event times in Europe/Berlin also where the system has no zone data
 
 	"github.com/alicebob/miniredis/v2"
@@ -77,6 +78,21 @@ func runChat(ctx context.Context, args []string, e env) error {
 		}
 		return terminal.Run(ctx, h, e.stdin, e.stdout, terminal.WithLanguage(code))
 	}
+	// miniredis lets keys expire only when told time passed; the broadcast's
+	// pacing keys must expire as they would in Redis.
+	tick := time.NewTicker(50 * time.Millisecond)
+	stopTick := make(chan struct{})
+	defer func() { tick.Stop(); close(stopTick) }()
+	go func() {
+		for {
+			select {
+			case <-stopTick:
+				return
+			case <-tick.C:
+				mr.FastForward(50 * time.Millisecond)
+			}
+		}
+	}()
 	return runStaffChat(ctx, hc, store, rdb, *quiet, code, e)
 }
 

@@ -106,7 +106,9 @@ func TestMediaBroadcasts(t *testing.T) {
 			if err != nil || n != 4 {
 				t.Fatalf("Start = %d, %v", n, err)
 			}
-			if _, err := api.WaitFunc(4, time.Minute, func(r fakeapi.Request) bool { return r.Method == "sendDocument" && r.Params["document"] != tt.media.FileID }); err != nil {
+			if _, err := api.WaitFunc(4, time.Minute, func(r fakeapi.Request) bool {
+				return r.Method == "sendDocument" && r.Params["document"] != tt.media.FileID
+			}); err != nil {
 				t.Fatal(err)
 			}
 			waitReport(t, api)

@@ -108,6 +108,9 @@ type Broadcast struct {
 	PerChatInterval time.Duration `env:"BROADCAST_PER_CHAT_INTERVAL" yaml:"per_chat_interval"`
 	// MaxAttempts is how often a message is tried on temporary errors.
 	MaxAttempts int `env:"BROADCAST_MAX_ATTEMPTS" yaml:"max_attempts"`
+	// QuietHours is the daily window (Europe/Berlin) without deliveries, e.g.
+	// "20:00-08:00", or "off"; urgent announcements are delivered anyway.
+	QuietHours string `env:"BROADCAST_QUIET_HOURS" yaml:"quiet_hours"`
 }
 
 // Staff is one staff member in the YAML file:
@@ -139,7 +142,7 @@ func Defaults() Config {
 			Prefix: "srb",
 		},
 		Log:            Log{Level: "info"},
-		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5},
+		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5, QuietHours: "20:00-08:00"},
 		OpsListen:      "127.0.0.1:9090",
 		Languages:      []string{"de", "en", "uk", "ar", "tr"},
 		StateTTL:       720 * time.Hour,

@@ -62,6 +62,7 @@ func TestEnvironment(t *testing.T) {
 		"BROADCAST_RATE":              "12.5",
 		"BROADCAST_PER_CHAT_INTERVAL": "3s",
 		"BROADCAST_MAX_ATTEMPTS":      "2",
+		"BROADCAST_QUIET_HOURS":       "21:30-07:00",
 	}
 	cfg, err := Load(mapenv(env), nil)
 	if err != nil {
@@ -87,6 +88,7 @@ func TestEnvironment(t *testing.T) {
 		{"rate", cfg.Broadcast.Rate, 12.5},
 		{"interval", cfg.Broadcast.PerChatInterval, 3 * time.Second},
 		{"attempts", cfg.Broadcast.MaxAttempts, 2},
+		{"quiet hours", cfg.Broadcast.QuietHours, "21:30-07:00"},
 		{"source", cfg.Source("STATE_TTL"), SourceEnv},
 	}
 	for _, c := range checks {
@@ -246,6 +248,9 @@ func TestLoadErrors(t *testing.T) {
 		{"rate syntax", with(nil, "BROADCAST_RATE", "fast"), nil, "BROADCAST_RATE", "number"},
 		{"per chat interval", with(nil, "BROADCAST_PER_CHAT_INTERVAL", "100ms"), nil, "BROADCAST_PER_CHAT_INTERVAL", "1s to 1h"},
 		{"attempts", with(nil, "BROADCAST_MAX_ATTEMPTS", "0"), nil, "BROADCAST_MAX_ATTEMPTS", "1 to 20"},
+		{"quiet hours syntax", with(nil, "BROADCAST_QUIET_HOURS", "abends"), nil, "BROADCAST_QUIET_HOURS", "20:00-08:00, or off"},
+		{"quiet hours hour", with(nil, "BROADCAST_QUIET_HOURS", "24:00-08:00"), nil, "BROADCAST_QUIET_HOURS", "24-hour"},
+		{"quiet hours empty window", with(nil, "BROADCAST_QUIET_HOURS", "08:00-08:00"), nil, "BROADCAST_QUIET_HOURS", "the same"},
 		{"config file missing", with(nil, "SOZIALRAUMBOT_CONFIG", filepath.Join(dir, "none.yaml")), nil, "SOZIALRAUMBOT_CONFIG", "cannot read"},
 		{"config unknown key", nil, []string{"-config", "testdata/unknown-key.yaml"}, "SOZIALRAUMBOT_CONFIG", `[4:3] unknown field "prefx"`},
 		{"config bad type", with(nil, "SOZIALRAUMBOT_CONFIG", "testdata/bad-type.yaml"), nil, "SOZIALRAUMBOT_CONFIG", "[2:9]"},

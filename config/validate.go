@@ -31,6 +31,7 @@ var (
 	prefixRE        = regexp.MustCompile(`^[A-Za-z0-9_.:{}-]{1,64}$`)
 	hashTagRE       = regexp.MustCompile(`^[^{]*\{[^}]+\}`) // Redis Cluster: the first non-empty {...} picks the slot
 	slugRE          = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	quietRE         = regexp.MustCompile(`^(([01][0-9]|2[0-3]):[0-5][0-9])\s*[-–]\s*(([01][0-9]|2[0-3]):[0-5][0-9])$`)
 )
 
 func (c *Config) normalise() {
@@ -178,6 +179,15 @@ func (c *Config) validateRest(p *problems) {
 	}
 	if b.MaxAttempts < 1 || b.MaxAttempts > 20 {
 		p.add("BROADCAST_MAX_ATTEMPTS (broadcast.max_attempts)", "is %d; use 1 to 20", b.MaxAttempts)
+	}
+	if q := strings.TrimSpace(b.QuietHours); !strings.EqualFold(q, "off") {
+		m := quietRE.FindStringSubmatch(q)
+		switch {
+		case m == nil:
+			p.add("BROADCAST_QUIET_HOURS (broadcast.quiet_hours)", "is %q; use FROM-TO in 24-hour time (Europe/Berlin), e.g. 20:00-08:00, or off", b.QuietHours)
+		case m[1] == m[3]:
+			p.add("BROADCAST_QUIET_HOURS (broadcast.quiet_hours)", "is %q: start and end are the same; use off for no quiet hours", b.QuietHours)
+		}
 	}
 }
 

@@ -61,12 +61,17 @@ type appOptions struct {
 // fatal, the bot answers place questions without memory) and wires the parts.
 func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 	a := &app{cfg: cfg, log: log, metrics: metrics.New(), telegram: ops.NewOnce("telegram"), username: o.username, opts: o}
+	quiet, err := broadcast.ParseQuietHours(cfg.Broadcast.QuietHours, nil)
+	if err != nil {
+		return nil, fmt.Errorf("BROADCAST_QUIET_HOURS: %w", err)
+	}
 	a.rdb = cfg.NewRedisClient()
 	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
 	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, a.store, broadcast.Options{
 		Rate:            cfg.Broadcast.Rate,
 		PerChatInterval: cfg.Broadcast.PerChatInterval,
 		MaxAttempts:     cfg.Broadcast.MaxAttempts,
+		Quiet:           quiet,
 		Logger:          log,
 		Metrics:         a.metrics,
 	})

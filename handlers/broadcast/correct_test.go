@@ -48,7 +48,7 @@ func TestCorrectAndRecall1000(t *testing.T) {
 			}
 		}
 		return handlers.Announcement{Districts: []string{"walsrode"}, Text: caption, When: when,
-			Media: &handlers.Media{Kind: handlers.MediaPhoto, FileID: "AgACflyer"},
+			Media:      &handlers.Media{Kind: handlers.MediaPhoto, FileID: "AgACflyer"},
 			Renditions: map[string]handlers.Rendition{"de": {HTML: caption, ICS: b, ICSName: "termin.ics", ICSCaption: "📅"}},
 			SenderChat: staffChat}
 	}

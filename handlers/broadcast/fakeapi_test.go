@@ -139,7 +139,8 @@ func TestDeliveryAgainstFakeAPI(t *testing.T) {
 	}
 }
 
-// BenchmarkBroadcast10k broadcasts to 10,000 subscribers against the fake Bot API
+// BenchmarkBroadcast10k broadcasts a flyer (sendPhoto with caption; BROADCAST_BENCH_TEXT=1
+// for a text message) to 10,000 subscribers against the fake Bot API
 // (which answers a 429 with retry_after 1 every two seconds) with two replicas,
 // and reports the achieved rate against the configured one, the 429s and memory.
 // The configured rate is raised to 500 msg/s so that one run takes well under a
@@ -164,6 +165,11 @@ func BenchmarkBroadcast10k(b *testing.B) {
 			b.Fatalf("BROADCAST_BENCH_N=%q is not a positive number", v)
 		}
 	}
+	photo := os.Getenv("BROADCAST_BENCH_TEXT") == "" // a flyer by default; BROADCAST_BENCH_TEXT=1 for text
+	method := "sendPhoto"
+	if !photo {
+		method = "sendMessage"
+	}
 	every := 2 * time.Second // how often the fake API answers one 429
 	if v := os.Getenv("BROADCAST_BENCH_429_EVERY"); v != "" {
 		var err error
@@ -184,12 +190,12 @@ func BenchmarkBroadcast10k(b *testing.B) {
 				case <-ctx.Done():
 					return
 				case <-t.C:
-					api.FailNext("sendMessage", 1, http.StatusTooManyRequests, 1)
+					api.FailNext(method, 1, http.StatusTooManyRequests, 1)
 				}
 			}
 		}()
 		rep, err := broadcast.LoadTest(ctx, c, redistest.Prefix(b), r, broadcast.LoadConfig{
-			Subscribers: subscribers, Rate: rate, Replicas: 2, Workers: 8, Logger: quiet(),
+			Subscribers: subscribers, Rate: rate, Replicas: 2, Workers: 8, Logger: quiet(), Photo: photo,
 		})
 		cancel()
 		if err != nil {
@@ -197,6 +203,9 @@ func BenchmarkBroadcast10k(b *testing.B) {
 		}
 		if rep.Duplicates != 0 || rep.Missing != 0 || rep.Delivered != int64(subscribers) {
 			b.Fatalf("not exactly once:\n%s", rep)
+		}
+		if got := len(api.Requests(method)); got < subscribers {
+			b.Fatalf("%d %s requests for %d subscribers", got, method, subscribers)
 		}
 		b.Logf("\n%s", rep)
 		b.ReportMetric(rep.Achieved, "msg/s")

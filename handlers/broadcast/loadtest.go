@@ -22,6 +22,9 @@ type LoadConfig struct {
 	Replicas    int           // Services working the queue in parallel, as bot replicas would [2]
 	Workers     int           // senders per replica [4]
 	Timeout     time.Duration // give up after [Subscribers/Rate * 3 + 1 min]
+	// Photo sends the announcement as a flyer (sendPhoto by file_id, HTML caption)
+	// instead of a text message; the replier must be a handlers.Poster.
+	Photo bool
 	Logger      *slog.Logger  // [discard nothing: slog.Default()]
 }
 
@@ -98,9 +101,13 @@ func LoadTest(ctx context.Context, c redis.UniversalClient, prefix string, r han
 		services[i] = New(c, prefix, subs, Options{Rate: cfg.Rate, Workers: cfg.Workers, Logger: cfg.Logger,
 			ClaimIdle: 30 * time.Second, Backoff: 200 * time.Millisecond, MaxBackoff: 2 * time.Second})
 	}
-	id, n, err := services[0].Start(ctx, handlers.Announcement{
+	a := handlers.Announcement{
 		Districts: []string{"load"}, Text: "Lasttest", HTML: "<b>Lasttest</b> – bitte ignorieren",
-	})
+	}
+	if cfg.Photo {
+		a.Media = &handlers.Media{Kind: handlers.MediaPhoto, FileID: "AgACAgIAAxkBAAIBloadtest-flyer"}
+	}
+	id, n, err := services[0].Start(ctx, a)
 	if err != nil {
 		return LoadReport{}, err
 	}
@@ -186,6 +193,38 @@ type countingReplier struct {
 
 func (c *countingReplier) Send(ctx context.Context, chat int64, m handlers.Message) error {
 	err := c.next.Send(ctx, chat, m)
+	c.count(chat, err)
+	return err
+}
+
+// Post counts like Send (the broadcast posts through a handlers.Poster).
+func (c *countingReplier) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	poster, ok := c.next.(handlers.Poster)
+	if !ok {
+		return handlers.Posted{}, c.Send(ctx, chat, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+	}
+	out, err := poster.Post(ctx, chat, p)
+	c.count(chat, err)
+	return out, err
+}
+
+// EditPost passes an edit on.
+func (c *countingReplier) EditPost(ctx context.Context, chat int64, id int, e handlers.Edit) error {
+	if poster, ok := c.next.(handlers.Poster); ok {
+		return poster.EditPost(ctx, chat, id, e)
+	}
+	return handlers.ErrBadRequest
+}
+
+// DeleteMessage passes a deletion on.
+func (c *countingReplier) DeleteMessage(ctx context.Context, chat int64, id int) error {
+	if poster, ok := c.next.(handlers.Poster); ok {
+		return poster.DeleteMessage(ctx, chat, id)
+	}
+	return handlers.ErrBadRequest
+}
+
+func (c *countingReplier) count(chat int64, err error) {
 	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -203,7 +242,6 @@ func (c *countingReplier) Send(ctx context.Context, chat int64, m handlers.Messa
 	default:
 		c.nOther++
 	}
-	return err
 }
 
 func (c *countingReplier) SendContact(ctx context.Context, chat int64, k handlers.Contact) error {

@@ -27,6 +27,7 @@ type out struct {
 	Contact  handlers.Contact
 	Callback string // AnswerCallback text
 	Results  []handlers.InlineResult
+	Post     *handlers.Post // set for a Post (photo, document, venue, or text)
 }
 
 // recorder is a Replier that records everything; failSend makes Send fail.

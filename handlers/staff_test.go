@@ -77,13 +77,16 @@ func TestStaffComposeAndSend(t *testing.T) {
 	mustContain(t, texts(outs), "Schreiben Sie jetzt den Text", "Walsrode")
 
 	outs = e.say("Elterncafé <b>für alle</b> & Kinder\nDatum: 24.12.2026 18:00\nOrt: Gemeindehaus \"Am Markt\"")
-	if len(outs) != 2 {
-		t.Fatalf("want preview and question, got %s", texts(outs))
+	if len(outs) != 3 || outs[1].Post == nil || outs[1].Post.Media == nil || outs[1].Post.Media.Name != "termin.ics" {
+		t.Fatalf("want the announcement, its calendar file and the question, got %s", texts(outs))
+	}
+	if b := buttons(outs[:1]); len(b) != 1 || b[0].Text != "🔔 Erinnern" {
+		t.Errorf("the preview lacks the reminder button: %+v", b)
 	}
 	preview := outs[0].Msg.Text
 	mustContain(t, preview, "Elterncafé &lt;b&gt;für alle&lt;/b&gt; &amp; Kinder", "Donnerstag, 24. Dezember 2026, 18:00 Uhr",
 		"Gemeindehaus &#34;Am Markt&#34;", "/abbestellen")
-	mustContain(t, outs[1].Msg.Text, "<b>4</b> Chats") // chat 3 is in both districts: counted once
+	mustContain(t, outs[2].Msg.Text, "<b>4</b> Chats") // chat 3 is in both districts: counted once
 	send := button(t, outs, "v1|s|ok|")
 
 	outs = e.press(send.Data)

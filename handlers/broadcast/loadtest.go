@@ -24,8 +24,8 @@ type LoadConfig struct {
 	Timeout     time.Duration // give up after [Subscribers/Rate * 3 + 1 min]
 	// Photo sends the announcement as a flyer (sendPhoto by file_id, HTML caption)
 	// instead of a text message; the replier must be a handlers.Poster.
-	Photo bool
-	Logger      *slog.Logger  // [discard nothing: slog.Default()]
+	Photo  bool
+	Logger *slog.Logger // [discard nothing: slog.Default()]
 }
 
 // LoadReport is what a load run measured.

@@ -93,6 +93,7 @@ func TestAnnounceTranslation(t *testing.T) {
 	mustContain(t, all, "Donnerstag, 14. Januar 2027, 15:00–17:00 Uhr", "Thursday, 14 January 2027, 15:00–17:00",
 		"Parents&#39; café", "Announcement ·", "Fassung für English")
 	outs = e.press(button(t, outs, "v1|s|ok|").Data)
+	mustContain(t, texts(outs), "wird an 1 Chats verschickt")
 	id := e.broadcasts(t)[0].ID
 	if langs := meta(t, e, id, "langs"); langs != "de,en" {
 		t.Errorf("langs %q", langs)
@@ -130,6 +131,7 @@ func TestAnnounceLaterAndQuietHours(t *testing.T) {
 	outs = e.say("/ankuendigungen")
 	mustContain(t, texts(outs), "geplant", "Versand am 01.12.2026, 09:30")
 	outs = e.press(button(t, outs, "v1|s|c|"+l[0].ID).Data)
+	mustContain(t, texts(outs), "ist abgesagt")
 	if st, _ := e.bc.Status(context.Background(), l[0].ID); !st.Cancelled || st.Scheduled {
 		t.Errorf("not cancelled: %+v", st)
 	}

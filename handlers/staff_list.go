@@ -104,6 +104,9 @@ func (h *Handler) staffStop(ctx context.Context, s *staffTurn, args string) erro
 		return h.staffSay(ctx, s, "staff_store_down", nil)
 	}
 	h.cfg.Logger.InfoContext(ctx, "broadcast stopped by staff", "user_id", s.u.User.ID, "id", id)
+	if b.Scheduled {
+		return h.staffSay(ctx, s, "ann_schedule_cancelled", map[string]any{"ID": esc(id)})
+	}
 	if b.Done {
 		return h.staffSay(ctx, s, "staff_already_done", map[string]any{"ID": esc(id)})
 	}

@@ -22,6 +22,30 @@
 //	<p>:bc:chat:<c>       per-chat pacing marker (at most one message per chat and interval)
 //	<p>:ev:<district>     sorted set of broadcast ids with an event, scored by the time
 //	                      the event stops being listed
+//	<p>:bc:<id>:msgs      hash chat id -> "<sent ms>|<lang>|m<id>,v<id>,i<id>": the message ids
+//	                      of each part delivered (48 h: corrections and recalls)
+//	<p>:bc:<id>:later     list of deliveries paused for quiet hours ("<chat>|<lang>|<part>")
+//	<p>:bc:resume         sorted set of paused broadcast ids by the end of the quiet hours
+//	<p>:bc:scheduled      sorted set of scheduled broadcast ids by start time
+//	<p>:bc:starting       sorted set of claimed scheduled ids by the end of the claim's lease
+//	<p>:bc:<id>:upload:<lang>  short lock: one worker uploads the calendar file
+//	<p>:bc:<id>:remsent   hash chat id -> a reminder was sent (48 h)
+//	<p>:rem:due           sorted set "<id>|<chat>|<lang>" of reminders by due time
+//	<p>:rem:chat:<chat>   hash broadcast id -> "<due s>|<lang>": the chat's reminders
+//
+// # Rich announcements
+//
+// One delivery is up to four messages in order: the announcement (text, or the
+// flyer/PDF by file_id with the text as caption), the text when it does not fit a
+// caption, the venue, and the calendar file (uploaded once per language, then
+// sent by file_id). Each is its own stream entry; the script that records part k
+// (its message id in <p>:bc:<id>:msgs) queues part k+1, and a part is only sent
+// while exactly k ids are recorded, so every part goes out at most once.
+// Corrections and recalls are broadcast jobs of their own (kind edit/recall) over
+// the recipients in msgs, paced and reported like a broadcast. Scheduled
+// broadcasts are claimed with a lease by one replica (claimStartScript) and queued
+// in a transaction that WATCHes the claim; Due starts them, resumes paused ones
+// and queues due reminders, each exactly once, on any replica.
 //
 // # Delivery protocol
 //

@@ -84,7 +84,8 @@ func TestDrillSIGKILL(t *testing.T) {
 		"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix, "OPS_LISTEN": "off",
 		"OPERATOR": "Drill", "LOG_LEVEL": "info", "LOG_FORMAT": "text", "BOT_MODE": "polling",
 		"MAX_CONCURRENCY": fmt.Sprint(maxConcurrency), "BROADCAST_RATE": "30",
-		"SOZIALRAUMBOT_CONFIG": "",
+		"BROADCAST_QUIET_HOURS": "off", // the drill runs at any hour
+		"SOZIALRAUMBOT_CONFIG":  "",
 	}
 
 	// Parents who subscribed earlier, and a broadcast to them queued by staff.

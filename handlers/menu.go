@@ -73,6 +73,8 @@ var menuCommands = []struct {
 	{"ankuendigung", "announce", "menu_cmd_announce", inStaff},
 	{"ankuendigungen", "broadcasts", "menu_cmd_broadcasts", inStaff},
 	{"stopp", "stop", "menu_cmd_stop", inStaff},
+	{"korrigieren", "correct", "menu_cmd_correct", inStaff},
+	{"zurueckholen", "recall", "menu_cmd_recall", inStaff},
 }
 
 var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)

@@ -38,8 +38,8 @@ func TestServeMenu(t *testing.T) {
 		"all_group_chats|":           "hilfe bezirke angebote kontakt notfall termine datenschutz",
 		"all_group_chats|uk":         "help districts offers contact emergency events privacy",
 		"all_chat_administrators|en": "help districts offers contact emergency subscribe unsubscribe events privacy mydata delete",
-		"chat:4242|":                 "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen ankuendigung ankuendigungen stopp",
-		"chat:4242|uk":               "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete announce broadcasts stop",
+		"chat:4242|":                 "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen ankuendigung ankuendigungen stopp korrigieren zurueckholen",
+		"chat:4242|uk":               "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete announce broadcasts stop correct recall",
 		"all_private_chats|ar":       "", // not offered
 		"all_private_chats|de":       "", // German is the default
 	}

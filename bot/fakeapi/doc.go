@@ -21,7 +21,9 @@
 //   - It serves getUpdates from a queue (Push, PushRaw): long polling with the
 //     request's timeout, and offsets as Telegram handles them (updates below the
 //     offset are confirmed and dropped for good). getUpdates answers 409 while a
-//     webhook is set, as Telegram does.
+//     webhook is set, as Telegram does. OnGetUpdates calls a test's function with
+//     each requested offset before it takes effect, to check what the client had
+//     made safe when it confirmed.
 //   - It keeps the bot's own surfaces as Telegram does: command lists per scope
 //     and language (setMyCommands, deleteMyCommands, getMyCommands), and the
 //     description and short description per language (set/getMyDescription,

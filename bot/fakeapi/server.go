@@ -36,7 +36,8 @@ type Server struct {
 	confirmed    int64 // every update below this offset was confirmed
 	webhookURL   string
 	webhookSec   string
-	menu         menuState // commands and descriptions the bot set
+	menu         menuState          // commands and descriptions the bot set
+	onGetUpdates func(offset int64) // see OnGetUpdates
 }
 
 // Option configures a Server.
@@ -129,6 +130,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		req.ChatID, _ = strconv.ParseInt(v, 10, 64)
 	}
 
+	if method == "getUpdates" && perr == nil {
+		s.observeGetUpdates(params)
+	}
 	res := s.decide(r, &req, perr)
 	if d := s.latencyFor(method); d > 0 && res.status != 0 {
 		select {

@@ -264,7 +264,7 @@ func (b *Bot) runPolling(ctx context.Context, d *dispatcher) error {
 		_, err := b.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
 		return err
 	}); err != nil {
-		return errors.Join(err, d.close(b.opts.ShutdownTimeout))
+		return startupFailed(err, d.close(b.opts.ShutdownTimeout))
 	}
 	b.log.Info("receiving updates by long polling", "api", b.apiURL)
 	p := &poller{b: b}
@@ -284,7 +284,7 @@ func (b *Bot) runWebhook(ctx context.Context, d *dispatcher) error {
 		})
 		return err
 	}); err != nil {
-		return errors.Join(err, d.close(b.opts.ShutdownTimeout))
+		return startupFailed(err, d.close(b.opts.ShutdownTimeout))
 	}
 	if w.Listen == "" {
 		b.log.Info("receiving updates by webhook (handler mounted by the caller)")
@@ -332,6 +332,15 @@ func (b *Bot) stopWebhook(d *dispatcher, srv *http.Server) error {
 	return errors.Join(errs...)
 }
 
+// startupFailed is Run's result when the start-up call did not succeed: the
+// failure and closeErr, or only closeErr for a shutdown during start-up.
+func startupFailed(err, closeErr error) error {
+	if errors.Is(err, errStopped) {
+		return closeErr
+	}
+	return errors.Join(err, closeErr)
+}
+
 func webhookPath(publicURL string) string {
 	rest := publicURL
 	if i := strings.Index(rest, "://"); i >= 0 {
@@ -343,9 +352,17 @@ func webhookPath(publicURL string) string {
 	return "/telegram"
 }
 
+// errStopped: the shutdown came before a start-up call succeeded, and no attempt
+// had failed; Run then shuts down cleanly.
+var errStopped = errors.New("bot: stopped during start-up")
+
 // retryStartup retries a start-up call with backoff until it works or ctx ends.
+// When ctx ends first it returns the last failure, or errStopped when the only
+// trouble was the shutdown itself: a call cut off by the cancel (even one
+// Telegram had already answered) is no failure of the call.
 func (b *Bot) retryStartup(ctx context.Context, what string, call func(context.Context) error) error {
 	backoff := 500 * time.Millisecond
+	var failed error
 	for {
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := call(cctx)
@@ -353,7 +370,15 @@ func (b *Bot) retryStartup(ctx context.Context, what string, call func(context.C
 		if err == nil {
 			return nil
 		}
+		if ctx.Err() != nil {
+			if failed == nil {
+				b.log.Info("shut down during start-up", "method", what)
+				return errStopped
+			}
+			return fmt.Errorf("bot: %s did not succeed before shutdown: %w", what, failed)
+		}
 		e := classify(ctx, what, b.opts.Token, err)
+		failed = e
 		b.metrics.APIError(e.Code)
 		b.log.Error("telegram start-up call failed", "method", what, "err", e, "retry_in", backoff)
 		if sleepCtx(ctx, backoff) != nil {

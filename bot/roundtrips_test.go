@@ -48,17 +48,31 @@ func (h *tripCounter) add(s string) {
 }
 
 // hotPath returns the round trips except the sweeper's SMEMBERS (a timer, not per
-// update) and a new connection's handshake (HELLO, CLIENT SETINFO).
+// update) and a new connection's handshake.
 func (h *tripCounter) hotPath() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []string
 	for _, s := range h.trips {
-		if s != "smembers" && s != "hello" && s != "client" && s != "client+client" {
+		if s != "smembers" && !handshake(s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// handshake reports whether a round trip holds only what go-redis sends on a new
+// connection: HELLO, AUTH, SELECT (a database number in REDIS_URL), READONLY and
+// CLIENT SETNAME/SETINFO.
+func handshake(trip string) bool {
+	for name := range strings.SplitSeq(trip, "+") {
+		switch name {
+		case "hello", "auth", "select", "readonly", "client":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // countedRedis returns a client that counts its round trips, with the inbox

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -107,3 +108,9 @@ func (r Redis) String() string {
 
 // GoString is String, for %#v.
 func (r Redis) GoString() string { return r.String() }
+
+// LogValue is String, so that no slog handler logs the password in URL.
+func (r Redis) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// LogValue is Masked, so that no slog handler logs a secret of the configuration.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.Masked()) }

@@ -2,8 +2,8 @@ package config
 
 import "log/slog"
 
-// Secret is a setting that must never be printed or logged: fmt, %v, %#v and
-// log/slog all show it masked. Reveal returns the value for the one place that
+// Secret is a setting that must never be printed or logged: fmt, %v, %#v,
+// encoding/json and log/slog all show it masked. Reveal returns the value for the one place that
 // needs it.
 type Secret string
 
@@ -28,3 +28,7 @@ func (s Secret) GoString() string { return `config.Secret("` + s.String() + `")`
 
 // LogValue makes log/slog print the mask.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText returns the mask, so encoding/json (and slog's JSON handler, which
+// encodes a struct holding a Secret with it) does not reveal the secret either.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"bytes"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -11,7 +12,35 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-var sharedData = filepath.Join("..", "..", "shared", "data")
+// referenceData is a copy of the project's shared reference data (see
+// testdata/README.md); the tests must not reach outside the module.
+var referenceData = "testdata"
+
+// readReference reads a reference file; it belongs to the repository, so a
+// missing one fails the test.
+func readReference(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(referenceData, name))
+	if err != nil {
+		t.Fatalf("reference data file missing from the repository: %v", err)
+	}
+	return raw
+}
+
+// readReferenceCSV reads a reference CSV file without its header line.
+func readReferenceCSV(t *testing.T, name string, columns int) [][]string {
+	t.Helper()
+	r := csv.NewReader(bytes.NewReader(readReference(t, name)))
+	r.FieldsPerRecord = columns
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(rows) < 2 {
+		t.Fatalf("%s has no rows", name)
+	}
+	return rows[1:]
+}
 
 // TestEmbeddedDistricts checks the six districts against the published facts.
 func TestEmbeddedDistricts(t *testing.T) {
@@ -41,14 +70,8 @@ func TestEmbeddedDistricts(t *testing.T) {
 		t.Errorf("walsrode phones = %+v", wa.Phones)
 	}
 
-	// The same facts as the shared districts.yaml, when present.
-	raw, err := os.ReadFile(filepath.Join(sharedData, "districts.yaml"))
-	if os.IsNotExist(err) {
-		t.Skip("shared districts.yaml not present")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The same facts as the reference districts.yaml.
+	raw := readReference(t, "districts.yaml")
 	var ref struct {
 		Districts []struct {
 			ID       string `yaml:"id"`
@@ -62,6 +85,9 @@ func TestEmbeddedDistricts(t *testing.T) {
 	}
 	if err := yaml.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
+	}
+	if len(ref.Districts) != len(d.Districts()) {
+		t.Fatalf("reference has %d districts, the data file %d", len(ref.Districts), len(d.Districts()))
 	}
 	for i, r := range ref.Districts {
 		x := d.Districts()[i]
@@ -89,19 +115,8 @@ func TestEmbeddedPlaces(t *testing.T) {
 			t.Errorf("place %s without source", p.ID)
 		}
 	}
-	f, err := os.Open(filepath.Join(sharedData, "places.csv"))
-	if os.IsNotExist(err) {
-		t.Skip("shared places.csv not present")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows[1:] {
+	rows := readReferenceCSV(t, "places.csv", 6)
+	for _, r := range rows {
 		name, muni, district, codes := r[0], r[2], r[3], strings.Split(r[4], "|")
 		p, ok := d.Place(placeID(name, muni))
 		if !ok {
@@ -112,8 +127,36 @@ func TestEmbeddedPlaces(t *testing.T) {
 			t.Errorf("place %s = %+v, reference %v", p.ID, p, r)
 		}
 	}
-	if len(d.Places()) < len(rows)-1 {
-		t.Errorf("%d places, reference has %d", len(d.Places()), len(rows)-1)
+	if len(d.Places()) < len(rows) {
+		t.Errorf("%d places, reference has %d", len(d.Places()), len(rows))
+	}
+}
+
+// TestEmbeddedNeighbours checks that every town of the reference list of
+// neighbours is an outside town of the data file, in the same county, and is
+// answered as outside (Münster excepted: people from Munster write it so).
+func TestEmbeddedNeighbours(t *testing.T) {
+	d := mustDefault(t)
+	outside := map[string]OutsidePlace{}
+	for _, o := range d.Outside() {
+		outside[o.Name] = o
+	}
+	for _, r := range readReferenceCSV(t, "neighbours.csv", 3) {
+		name, county := r[0], r[1]
+		o, ok := outside[name]
+		if !ok {
+			t.Errorf("neighbour %s (%s) is not an outside town of the data file", name, county)
+			continue
+		}
+		if o.County != county {
+			t.Errorf("neighbour %s: county %q, reference %q", name, o.County, county)
+		}
+		if name == "Münster" {
+			continue
+		}
+		if res := d.Resolve(name); res.Status != StatusOutside {
+			t.Errorf("Resolve(%q) = %s, want outside", name, res.Status)
+		}
 	}
 }
 

@@ -3,10 +3,13 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
@@ -103,16 +106,58 @@ func TestLockExclusive(t *testing.T) {
 	}
 }
 
+// renewals is a go-redis hook that signals every successful renewal of one
+// lock: a script call with the lock's key and the TTL in milliseconds that
+// answered 1.
+type renewals struct {
+	key, ttl string
+	ch       chan struct{}
+}
+
+func (h *renewals) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *renewals) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *renewals) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		args := cmd.Args() // evalsha sha 1 key token ttl
+		if n := cmd.Name(); (n == "evalsha" || n == "eval") && len(args) == 6 &&
+			fmt.Sprint(args[3]) == h.key && fmt.Sprint(args[5]) == h.ttl {
+			if c, ok := cmd.(*redis.Cmd); ok && err == nil {
+				if v, _ := c.Int(); v == 1 {
+					select {
+					case h.ch <- struct{}{}:
+					default: // enough counted
+					}
+				}
+			}
+		}
+		return err
+	}
+}
+
 func TestLockRenewAndRelease(t *testing.T) {
 	c := redistest.Client(t)
 	p := redistest.Prefix(t)
 	ctx := context.Background()
-	l := redisstore.NewLocker(c, p, 150*time.Millisecond)
+	const ttl = 150 * time.Millisecond
+	renewed := &renewals{key: p + ":lock:a", ttl: fmt.Sprint(ttl.Milliseconds()), ch: make(chan struct{}, 100)}
+	c.AddHook(renewed)
+	l := redisstore.NewLocker(c, p, ttl)
 	k, err := l.TryLock(ctx, "a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // > TTL: only renewal keeps it
+	// Four renewals, a third of the TTL apart: the lock has lived longer than
+	// its TTL, only because it was renewed.
+	for i := range 4 {
+		select {
+		case <-renewed.ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the held lock was renewed %d times, want 4", i)
+		}
+	}
 	if _, err := l.TryLock(ctx, "a"); !errors.Is(err, redisstore.ErrLocked) {
 		t.Errorf("second TryLock while held: %v", err)
 	}

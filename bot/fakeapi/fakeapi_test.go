@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,7 +185,10 @@ func TestGetUpdatesOffsets(t *testing.T) {
 	}
 	done := make(chan []json.RawMessage)
 	go func() { done <- getUpdates(t, api, ids[1]+1, 30) }()
-	time.Sleep(50 * time.Millisecond) // let the long poll start; the result is correct either way
+	// The long poll has arrived once its offset is applied; push while it waits.
+	if err := api.WaitConfirmed(ids[1]+1, wait); err != nil {
+		t.Fatal(err)
+	}
 	api.Push(fakeapi.InlineUpdate(9, "Soltau"))
 	select {
 	case got := <-done:
@@ -254,5 +258,22 @@ func TestCheckHTML(t *testing.T) {
 		if err != nil && !errors.Is(err, fakeapi.ErrHTML) {
 			t.Errorf("error %v does not wrap ErrHTML", err)
 		}
+	}
+}
+
+// OnGetUpdates sees each requested offset before it confirms anything.
+func TestOnGetUpdates(t *testing.T) {
+	api := fakeapi.Start(t)
+	ids := api.Push(fakeapi.TextUpdate(1, "de", "a"), fakeapi.TextUpdate(1, "de", "b"))
+	type seen struct{ offset, confirmedBefore int64 }
+	var got []seen
+	api.OnGetUpdates(func(offset int64) { got = append(got, seen{offset, api.Confirmed()}) })
+	getUpdates(t, api, 0, 0)
+	getUpdates(t, api, ids[1]+1, 0)
+	api.OnGetUpdates(nil)
+	getUpdates(t, api, ids[1]+1, 0)
+	want := []seen{{0, 0}, {ids[1] + 1, 0}}
+	if !slices.Equal(got, want) {
+		t.Errorf("OnGetUpdates saw %v, want %v", got, want)
 	}
 }

@@ -20,13 +20,50 @@ const waitLong = 20 * time.Second
 // echoConv is a fake conversation: it records what it handles and answers
 // "echo: <text>" (escaped), acknowledges callbacks and answers inline queries.
 type echoConv struct {
-	delay   time.Duration
+	delay   time.Duration // simulated work per update
 	mu      sync.Mutex
 	seen    []handlers.Update
 	panicOn string
+
+	// holdOn: an update with this text waits until hold is closed.
+	holdOn string
+	hold   chan struct{}
+	// overlap > 0: the first overlap updates wait until that many are handled
+	// at the same time (then entered is closed).
+	overlap int
+	inside  int
+	entered chan struct{}
 }
 
 func (c *echoConv) Handle(ctx context.Context, r handlers.Replier, u handlers.Update) error {
+	c.mu.Lock()
+	var meet chan struct{}
+	if c.overlap > 0 && c.entered != nil {
+		select {
+		case <-c.entered:
+		default:
+			c.inside++
+			if c.inside == c.overlap {
+				close(c.entered)
+			}
+			meet = c.entered
+		}
+	}
+	c.mu.Unlock()
+	if meet != nil {
+		select {
+		case <-meet:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if c.holdOn != "" && u.Text == c.holdOn {
+		select {
+		case <-c.hold:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	if c.delay > 0 {
 		time.Sleep(c.delay)
 	}

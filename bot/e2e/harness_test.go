@@ -109,7 +109,8 @@ func start(t *testing.T, c config) *world {
 	t.Cleanup(func() {
 		if c.mode == bot.ModeWebhook {
 			// A replica may answer its first update before its setWebhook call has
-			// returned; stopping it in between would (rightly) fail its start-up.
+			// returned; it must still have registered its webhook. (Stopping it
+			// while the call is on its way is a clean shutdown: bot.Run returns nil.)
 			if _, err := w.api.WaitFunc(webhooksBefore+1, wait, isWebhookSet); err != nil {
 				t.Errorf("setWebhook never succeeded: %v", err)
 			}

@@ -224,10 +224,12 @@ func TestShutdownFinishesUpdatesInHand(t *testing.T) {
 		ids = append(ids, api.Push(fakeapi.TextUpdate(9, "", fmt.Sprint(i)))...)
 	}
 	// Update "1" waits until the shutdown was asked for: the updates after it
-	// are in hand, not handled, when Run's context ends.
+	// are in hand, not handled, when Run's context ends. They are all in hand
+	// once the poller confirms the first one (it takes a whole batch first; a
+	// cancel during the take leaves the rest unconfirmed at Telegram instead).
 	conv := &echoConv{holdOn: "1", hold: make(chan struct{})}
 	r := startBot(t, api, Options{Conversation: conv})
-	if _, err := api.WaitChat("sendMessage", 9, 1, waitLong); err != nil {
+	if err := api.WaitConfirmed(ids[0]+1, waitLong); err != nil {
 		t.Fatal(err)
 	}
 	r.cancel()

@@ -15,7 +15,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 )
 
 // Modes of receiving updates.
@@ -26,6 +25,20 @@ const (
 
 // DefaultAPIURL is Telegram's Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
+
+// Defaults of the delivery options.
+const (
+	// DefaultLockLease is the per-chat lock's lease: short, because it is
+	// renewed while held; it bounds how long a crashed replica's chats wait.
+	DefaultLockLease = 5 * time.Second
+	// DefaultMaxPendingPerChat is the per-chat bound of waiting updates.
+	DefaultMaxPendingPerChat = 10
+	// DefaultReplyMaxAge is how long a reply may wait for Telegram.
+	DefaultReplyMaxAge = 6 * time.Hour
+	// DefaultDedupTTL is how long handled update ids are remembered: Telegram
+	// keeps undelivered updates for 24 hours, so a redelivery can come that late.
+	DefaultDedupTTL = 25 * time.Hour
+)
 
 // Options configure a Bot. Token and Conversation are required.
 type Options struct {
@@ -42,15 +55,29 @@ type Options struct {
 	Mode    string // ModePolling (default) or ModeWebhook
 	Webhook WebhookOptions
 
-	MaxConcurrency  int           // chats handled at the same time (default 16)
+	MaxConcurrency  int           // workers: chats handled at the same time (default 16)
 	MaxQueued       int           // in-memory updates waiting (without Redis), default 10000
 	PollTimeout     time.Duration // long-poll timeout (default 50 s)
-	HandleTimeout   time.Duration // longest handling of one update (default 60 s)
+	HandleTimeout   time.Duration // longest conversation call for one update (default 60 s)
 	ShutdownTimeout time.Duration // grace to finish updates in hand at shutdown (default 30 s)
 	DedupTTL        time.Duration // how long update ids are remembered (default 25 h)
-	LockTTL         time.Duration // per-chat lock lifetime without renewal (default 30 s)
-	SweepInterval   time.Duration // how often the inbox is checked for stranded updates (default 5 s)
-	AllowedUpdates  []string      // update types requested (default message, edited_message, callback_query, inline_query)
+	// LockLease is how long a chat's lock lives without renewal (default
+	// DefaultLockLease). The holder renews it every third of the lease; a
+	// crashed replica's chats are taken over after at most one lease plus
+	// SweepInterval.
+	LockLease     time.Duration
+	SweepInterval time.Duration // how often the inbox is checked for chats nobody holds (default 1 s)
+	// MaxPendingPerChat bounds the updates waiting in one chat (default
+	// DefaultMaxPendingPerChat, at least 2). A chat that sends faster than anyone
+	// types keeps the update in hand and the newest ones; those in between are
+	// skipped, and the conversation is told with the next update (Update.Skipped).
+	MaxPendingPerChat int
+	// ReplyMaxAge is how long a reply may wait for Telegram (429s, outages)
+	// before it is given up, logged and counted (default DefaultReplyMaxAge).
+	ReplyMaxAge time.Duration
+	// ChatPace paces the replies into each chat (zero value: Telegram's limits).
+	ChatPace       ChatPace
+	AllowedUpdates []string // update types requested (default message, edited_message, callback_query, inline_query)
 
 	Metrics    *metrics.Metrics // may be nil
 	Logger     *slog.Logger     // default slog.Default()
@@ -82,7 +109,7 @@ type Bot struct {
 	log        *slog.Logger
 	metrics    *metrics.Metrics
 	httpClient *http.Client
-	redis      redisParts
+	inbox      *inbox // nil without Redis
 
 	mu      sync.Mutex
 	disp    *dispatcher // set while Run runs
@@ -119,12 +146,8 @@ func New(opts Options) (*Bot, error) {
 	b.api = api
 	b.sender = NewSender(api, opts.Metrics)
 	if opts.Redis != nil {
-		b.redis = redisParts{
-			inbox: &inbox{c: opts.Redis, prefix: opts.KeyPrefix,
-				lockTTL: opts.LockTTL, dedupTTL: opts.DedupTTL},
-			locker: redisstore.NewLocker(opts.Redis, opts.KeyPrefix, opts.LockTTL),
-			dedup:  redisstore.NewDedup(opts.Redis, opts.KeyPrefix, opts.DedupTTL),
-		}
+		b.inbox = &inbox{c: opts.Redis, prefix: opts.KeyPrefix, lease: opts.LockLease,
+			dedupTTL: opts.DedupTTL, cap: opts.MaxPendingPerChat}
 	}
 	return b, nil
 }
@@ -147,9 +170,14 @@ func setDefaults(o *Options) {
 	def(&o.PollTimeout, 50*time.Second)
 	def(&o.HandleTimeout, 60*time.Second)
 	def(&o.ShutdownTimeout, 30*time.Second)
-	def(&o.SweepInterval, 5*time.Second)
-	def(&o.LockTTL, redisstore.DefaultLockTTL)
-	def(&o.DedupTTL, redisstore.DefaultDedupTTL)
+	def(&o.SweepInterval, time.Second)
+	def(&o.LockLease, DefaultLockLease)
+	def(&o.DedupTTL, DefaultDedupTTL)
+	def(&o.ReplyMaxAge, DefaultReplyMaxAge)
+	if o.MaxPendingPerChat <= 0 {
+		o.MaxPendingPerChat = DefaultMaxPendingPerChat
+	}
+	o.MaxPendingPerChat = max(o.MaxPendingPerChat, 2)
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = 16
 	}
@@ -211,53 +239,38 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("bot: Run called twice")
 	}
 	b.running = true
-	d := newDispatcher(dispatcherConfig{
-		conv: b.opts.Conversation, replier: b.retrier(), log: b.log, metrics: b.metrics,
-		workers: b.opts.MaxConcurrency, maxQueued: b.opts.MaxQueued, timeout: b.opts.HandleTimeout,
-		redis: b.redis,
-	})
-	d.start()
 	b.mu.Unlock()
+	cfg := dispatcherConfig{
+		conv: b.opts.Conversation, api: b.sender, log: b.log, metrics: b.metrics,
+		workers: b.opts.MaxConcurrency, maxQueued: b.opts.MaxQueued, maxPending: b.opts.MaxPendingPerChat,
+		timeout: b.opts.HandleTimeout, maxAge: b.opts.ReplyMaxAge, pace: b.opts.ChatPace,
+		sweepEvery: b.opts.SweepInterval, probeEvery: redisProbeEvery,
+	}
+	if b.inbox != nil {
+		cfg.inbox = b.inbox
+		cfg.ping = func(ctx context.Context) error { return b.opts.Redis.Ping(ctx).Err() }
+	}
+	d := newDispatcher(cfg)
 	if d.inbox != nil {
 		// Updates left in the inbox by a previous run (or a crashed replica) are
 		// scheduled before any new update is taken.
 		d.sweep(ctx)
 	}
+	d.start()
 	b.mu.Lock()
 	b.disp = d
 	b.mu.Unlock()
 
-	var wg sync.WaitGroup
-	sweepCtx, stopSweep := context.WithCancel(context.Background())
-	if d.inbox != nil {
-		wg.Go(func() { b.sweepLoop(sweepCtx, d) })
-	}
-	var err error
 	switch b.opts.Mode {
-	case ModePolling:
-		err = b.runPolling(ctx, d)
 	case ModeWebhook:
-		err = b.runWebhook(ctx, d)
+		return b.runWebhook(ctx, d)
+	default:
+		return b.runPolling(ctx, d)
 	}
-	stopSweep()
-	wg.Wait()
-	return err
 }
 
-// sweepLoop schedules stranded inboxes (a crashed replica's, or left by a Redis
-// outage) every SweepInterval; Run did the first sweep before taking updates.
-func (b *Bot) sweepLoop(ctx context.Context, d *dispatcher) {
-	t := time.NewTicker(b.opts.SweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			d.sweep(ctx)
-		}
-	}
-}
+// redisProbeEvery is how often Redis is pinged while it is down.
+const redisProbeEvery = 200 * time.Millisecond
 
 func (b *Bot) runPolling(ctx context.Context, d *dispatcher) error {
 	if err := b.retryStartup(ctx, "deleteWebhook", func(ctx context.Context) error {
@@ -316,9 +329,7 @@ func (b *Bot) runWebhook(ctx context.Context, d *dispatcher) error {
 // stopWebhook turns new webhook requests away (503: Telegram retries), lets the
 // requests in flight finish, then finishes the updates in hand.
 func (b *Bot) stopWebhook(d *dispatcher, srv *http.Server) error {
-	d.mu.Lock()
-	d.closing = true
-	d.mu.Unlock()
+	d.stopIntake()
 	var errs []error
 	if srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), b.opts.ShutdownTimeout)
@@ -396,12 +407,4 @@ func (b *Bot) Username(ctx context.Context) (string, error) {
 		return "", classify(ctx, "getMe", b.opts.Token, err)
 	}
 	return me.Username, nil
-}
-
-// retrier is the conversation's Replier: the Sender with retries, logging
-// through the bot's (redacting) logger.
-func (b *Bot) retrier() *Retrier {
-	r := NewRetrier(b.sender)
-	r.Log = b.log
-	return r
 }

@@ -2,20 +2,14 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
-	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 )
 
 // Conversation is what the bot hands updates to: handlers.Handler in production.
@@ -26,434 +20,141 @@ type Conversation interface {
 // ErrShuttingDown is returned for updates offered while the bot shuts down.
 var ErrShuttingDown = errors.New("bot is shutting down")
 
-// dispatcher hands updates to the conversation: updates with one ordering key
-// (one chat) one after another in arrival order, different chats concurrently on
-// a fixed number of workers. With Redis, updates go through the durable inbox,
-// are deduplicated by update_id and handled under a per-chat Redis lock, so
-// several replicas keep each chat's order; when Redis fails it falls back to
-// in-process ordering and memory-only deduplication, and recovers by itself:
-// while Redis is known to be down, the hot path skips it and the sweeper
-// notices the recovery.
+// dispatcher hands updates to the conversation and delivers its replies. The
+// concerns live in their own files:
+//
+//   - intake.go: updates come in (the Redis inbox, or memory), bounded per chat;
+//   - sched.go: a fixed pool of workers runs chats fairly, one slice at a time,
+//     and parks a chat that has to wait;
+//   - chat.go: one chat's steps: take the next update, handle it, deliver its
+//     replies (deliver.go, paced by pace.go), finish it;
+//   - turn.go: the conversation call, deduplication, panics and metrics;
+//   - inbox.go, complete.go, lease.go, redishealth.go: the Redis side.
+//
+// Updates of one chat (one ordering key) are handled one after another in
+// arrival order, and the next one only after the replies of the previous one
+// were delivered; different chats run concurrently.
 type dispatcher struct {
-	conv    Conversation
-	replier handlers.Replier
-	log     *slog.Logger
-	metrics *metrics.Metrics
-	workers int
-	timeout time.Duration // per update
+	conv       Conversation
+	api        handlers.Replier // the Bot API, without retries (Sender)
+	log        *slog.Logger
+	metrics    *metrics.Metrics
+	timeout    time.Duration // one conversation call
+	maxPending int           // updates waiting per chat before the oldest are skipped
+	maxAge     time.Duration // a reply is given up after waiting this long
+	pace       *pacer
+	recent     *recentIDs
+	slots      chan struct{} // bounds the updates held in memory
+	sched      *sched
 
 	// Redis parts; all nil without Redis.
-	inbox   *inbox
-	locker  *redisstore.Locker
-	dedup   *redisstore.Dedup
-	redisUp atomic.Bool
+	inbox      *inbox
+	completer  *completer
+	leases     *leases
+	health     *redisHealth
+	sweepEvery time.Duration
 
-	recent *recentIDs
-	slots  chan struct{} // bounds the updates held in memory
+	mu      sync.Mutex
+	chats   map[string]*chat
+	closing bool // no new updates
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	chats    map[string]*chatQueue
-	runnable []string
-	busy     int  // workers running a chat
-	closing  bool // no new updates
-	stopping bool // workers exit when idle
-
-	baseCtx context.Context // handlers run under it; cancelled after the shutdown grace
+	baseCtx context.Context // handlers and sends run under it; cancelled after the shutdown grace
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-
-	running, maxRunning atomic.Int64 // conversation calls in progress (for tests)
-}
-
-// job is one update held in memory.
-type job struct {
-	m        mapped
-	accepted chan struct{} // closed when handled
-}
-
-// chatQueue is the state of one ordering key.
-type chatQueue struct {
-	local     []*job  // in-memory updates (no Redis, or Redis failed on push)
-	remote    bool    // the Redis inbox may hold updates
-	held      []*held // the chat as pushes took it (lock held, head in hand)
-	scheduled bool    // in runnable or being run by a worker
+	bg      sync.WaitGroup // lease keeper and sweeper
+	stopBg  context.CancelFunc
 }
 
 type dispatcherConfig struct {
-	conv      Conversation
-	replier   handlers.Replier
-	log       *slog.Logger
-	metrics   *metrics.Metrics
-	workers   int
-	maxQueued int
-	timeout   time.Duration
-	redis     redisParts
-}
-
-type redisParts struct {
-	inbox  *inbox
-	locker *redisstore.Locker
-	dedup  *redisstore.Dedup
+	conv       Conversation
+	api        handlers.Replier
+	log        *slog.Logger
+	metrics    *metrics.Metrics
+	workers    int
+	maxQueued  int
+	maxPending int
+	timeout    time.Duration
+	maxAge     time.Duration
+	pace       ChatPace
+	inbox      *inbox // nil without Redis
+	ping       func(context.Context) error
+	sweepEvery time.Duration
+	probeEvery time.Duration
 }
 
 func newDispatcher(c dispatcherConfig) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &dispatcher{
-		conv: c.conv, replier: c.replier, log: c.log, metrics: c.metrics,
-		workers: c.workers, timeout: c.timeout,
-		inbox: c.redis.inbox, locker: c.redis.locker, dedup: c.redis.dedup,
+		conv: c.conv, api: c.api, log: c.log, metrics: c.metrics,
+		timeout: c.timeout, maxPending: max(c.maxPending, 2), maxAge: c.maxAge,
+		pace:    newPacer(c.pace),
 		recent:  newRecentIDs(8192),
 		slots:   make(chan struct{}, c.maxQueued),
-		chats:   map[string]*chatQueue{},
+		chats:   map[string]*chat{},
 		baseCtx: ctx, cancel: cancel,
+		sweepEvery: c.sweepEvery,
 	}
-	d.redisUp.Store(true)
-	d.cond = sync.NewCond(&d.mu)
+	if c.inbox != nil {
+		d.inbox = c.inbox
+		d.completer = &completer{q: c.inbox}
+		d.health = &redisHealth{log: c.log, metrics: c.metrics, every: c.probeEvery, ping: c.ping, ctx: ctx,
+			reclaim: func(ctx context.Context) error { return d.leases.releaseStale(ctx) },
+			resume:  d.sweep}
+		d.leases = newLeases(c.inbox, d.health)
+	}
+	d.sched = newSched(c.workers, d.step)
 	return d
 }
 
-// start runs the workers.
+// start runs the lease keeper and the sweeper (with Redis). The caller sweeps
+// once before taking updates.
 func (d *dispatcher) start() {
-	for range d.workers {
-		d.wg.Go(d.work)
+	if d.inbox == nil {
+		return
 	}
+	ctx, cancel := context.WithCancel(d.baseCtx)
+	d.stopBg = cancel
+	d.bg.Go(func() { d.leases.run(ctx, d.inbox.lease/3) })
+	d.bg.Go(func() {
+		t := time.NewTicker(d.sweepEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				d.sweep(ctx)
+			}
+		}
+	})
 }
 
-// closedChan is an already closed channel: "accepted at once".
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
-
-// submit takes an update. The returned channel is closed once the update is
-// safe: written to the Redis inbox (at once) or, without Redis, handled.
-// raw is the update's JSON as received, kept in the inbox.
-func (d *dispatcher) submit(ctx context.Context, raw []byte, u *models.Update) (<-chan struct{}, error) {
-	acc, err := d.submitBatch(ctx, []incoming{{raw: raw, u: u}})
+// sweep schedules the pending chats nobody holds: left by a crashed replica
+// (once its lease ran out) or by a Redis outage.
+func (d *dispatcher) sweep(ctx context.Context) {
+	if !d.health.up() {
+		return
+	}
+	keys, err := d.inbox.unclaimed(ctx)
 	if err != nil {
-		return nil, err
-	}
-	return acc[0], nil
-}
-
-// incoming is one update offered to the dispatcher: its JSON as received and decoded.
-type incoming struct {
-	raw []byte
-	u   *models.Update
-}
-
-// submitBatch takes updates in arrival order, writing all of them to the Redis
-// inbox in one round trip. It returns one channel per update, closed once the
-// update is safe (as submit). On an error it returns the channels of the
-// updates taken before it, in order; the rest were not taken.
-func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan struct{}, error) {
-	acc := make([]<-chan struct{}, len(in))
-	ms := make([]mapped, len(in))
-	var es []entry
-	for i, x := range in {
-		m, ok := mapUpdate(x.u)
-		d.metrics.Update(m.kind)
-		if !ok {
-			d.log.Debug("ignoring update", "update_id", x.u.ID, "type", ignoredType(x.u))
-			acc[i] = closedChan
-			continue
+		if ctx.Err() == nil {
+			d.health.failed("inbox_sweep", err)
 		}
-		ms[i] = m
-		es = append(es, entry{key: m.key, raw: x.raw})
+		return
 	}
-	if len(es) == 0 {
-		return acc, nil
-	}
-	d.mu.Lock()
-	closing := d.closing
-	d.mu.Unlock()
-	if closing {
-		return taken(acc), ErrShuttingDown
-	}
-	if d.inbox != nil && d.redisUp.Load() {
-		took, skipped, err := d.inbox.push(ctx, es...)
-		if err == nil {
-			d.redisOK()
-			d.duplicates(skipped)
-			for i := range in {
-				if acc[i] == nil {
-					k := ms[i].key
-					d.scheduleHeld(k, took[k])
-					delete(took, k)
-					acc[i] = closedChan
-				}
-			}
-			return acc, nil
-		}
-		if ctx.Err() != nil {
-			return taken(acc), ctx.Err()
-		}
-		d.redisFailed("inbox_push", err)
-	}
-	for i := range in {
-		if acc[i] != nil {
-			continue
-		}
-		select {
-		case d.slots <- struct{}{}:
-		case <-ctx.Done():
-			return taken(acc), ctx.Err()
-		}
-		j := &job{m: ms[i], accepted: make(chan struct{})}
-		d.schedule(ms[i].key, j)
-		acc[i] = j.accepted
-	}
-	return acc, nil
-}
-
-// taken returns the leading channels that are set: the updates taken so far.
-func taken(acc []<-chan struct{}) []<-chan struct{} {
-	for i, a := range acc {
-		if a == nil {
-			return acc[:i]
-		}
-	}
-	return acc
-}
-
-// schedule queues a local job (or, with j nil, marks the inbox non-empty) and
-// makes the key runnable.
-func (d *dispatcher) schedule(key string, j *job) { d.enqueue(key, j, nil) }
-
-// scheduleHeld marks the inbox non-empty and makes the key runnable; h, when not
-// nil, is the chat as the push took it (lock held, head in hand).
-func (d *dispatcher) scheduleHeld(key string, h *held) { d.enqueue(key, nil, h) }
-
-func (d *dispatcher) enqueue(key string, j *job, h *held) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	q := d.chats[key]
-	if q == nil {
-		q = &chatQueue{}
-		d.chats[key] = q
-	}
-	switch {
-	case j != nil:
-		q.local = append(q.local, j)
-	case h != nil:
-		q.held = append(q.held, h)
-	default:
-		q.remote = true
-	}
-	if !q.scheduled {
-		q.scheduled = true
-		d.runnable = append(d.runnable, key)
-		d.cond.Signal()
-	}
-}
-
-// work is one worker: it runs runnable keys until the dispatcher stops.
-func (d *dispatcher) work() {
-	for {
+	for _, k := range keys {
 		d.mu.Lock()
-		for len(d.runnable) == 0 && !d.stopping {
-			d.cond.Wait()
-		}
-		if len(d.runnable) == 0 {
-			d.mu.Unlock()
-			return
-		}
-		key := d.runnable[0]
-		d.runnable = d.runnable[1:]
-		d.busy++
+		c := d.chatLocked(k)
+		c.remote = true
 		d.mu.Unlock()
-
-		d.run(key)
-
-		d.mu.Lock()
-		d.busy--
-		d.cond.Broadcast()
-		d.mu.Unlock()
+		d.sched.ready(c)
 	}
 }
 
-// run handles everything queued for one key: in-memory updates first (they
-// arrived while Redis was failing), then the inbox.
-func (d *dispatcher) run(key string) {
-	for {
-		d.mu.Lock()
-		q := d.chats[key]
-		switch {
-		case len(q.local) > 0:
-			j := q.local[0]
-			q.local = q.local[1:]
-			d.mu.Unlock()
-			d.runLocal(key, j)
-			<-d.slots
-			close(j.accepted)
-		case len(q.held) > 0:
-			h := q.held[0]
-			q.held = q.held[1:]
-			q.remote = false // the drain reaches every update pushed before it ends
-			d.mu.Unlock()
-			d.drain(key, h)
-		case q.remote:
-			q.remote = false
-			d.mu.Unlock()
-			// On a Redis failure the updates stay in the inbox and the
-			// sweeper reschedules the key once Redis answers again.
-			d.drain(key, nil)
-		default:
-			q.scheduled = false
-			delete(d.chats, key)
-			d.mu.Unlock()
-			return
-		}
-	}
-}
+// redisFailed counts a failed Redis operation (and marks Redis down).
+func (d *dispatcher) redisFailed(op string, err error) { d.health.failed(op, err) }
 
-// runLocal handles an in-memory update, under the chat's Redis lock when Redis works.
-func (d *dispatcher) runLocal(key string, j *job) {
-	if d.locker != nil && d.redisUp.Load() {
-		ctx, cancel := context.WithTimeout(d.baseCtx, d.timeout)
-		lock, err := d.locker.Lock(ctx, key)
-		cancel()
-		if err == nil {
-			d.redisOK()
-			defer d.unlock(lock)
-			d.handle(j.m, true)
-			return
-		}
-		d.redisFailed("lock", err)
-	}
-	d.handle(j.m, false)
-}
-
-// drain handles the key's inbox, oldest first, under the chat's lock: the push
-// (pre) or acquire took the lock and returned the head, and each complete
-// finishes an update and returns the next (one round trip each) until the list
-// is empty. When another holder has the chat it drains the update we pushed, so
-// there is nothing to wait for. On a Redis failure the updates stay in the inbox
-// and the sweeper reschedules the key once Redis answers again (a lock we hold
-// then expires after its TTL).
-//
-// pre, when not nil, is the chat as a push took it. If it waited in the queue
-// for a third of the lock's TTL, the lock is renewed first (compare-and-expire:
-// it fails if the lock expired meanwhile, and then the chat is left to whoever
-// holds it now).
-func (d *dispatcher) drain(key string, pre *held) {
-	var (
-		c   claim
-		h   head
-		err error
-	)
-	if pre != nil {
-		c, h = pre.claim, pre.head
-		if time.Since(pre.at) > d.inbox.lockTTL/3 {
-			ok, err := d.inbox.renew(d.baseCtx, c)
-			if err != nil {
-				d.redisFailed("lock_renew", err)
-				return
-			}
-			if !ok {
-				d.log.Warn("chat lock expired while the chat waited for a worker", "key", key)
-				return
-			}
-		}
-	} else {
-		c, h, err = d.inbox.acquire(d.baseCtx, key)
-		if err != nil {
-			d.redisFailed("inbox_acquire", err)
-			return
-		}
-		d.redisOK()
-	}
-	for {
-		d.duplicates(h.skipped)
-		switch h.status {
-		case headBusy, headEmpty:
-			return
-		case headLost:
-			d.log.Warn("chat lock lost while handling; leaving the rest to its new holder", "key", key)
-			return
-		}
-		id := d.handleHead(c, h)
-		// Finishing a handled update matters even during shutdown: not under baseCtx.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		h, err = d.inbox.complete(ctx, c, id)
-		cancel()
-		if err != nil {
-			d.redisFailed("inbox_complete", err)
-			return
-		}
-	}
-}
-
-// handleHead handles the head update of a held chat and returns the update_id
-// for complete to mark done ("" when Redis could not read it from the update).
-// Redis already deduplicated it (skipped ids done, marked it running); the
-// in-memory ids catch an update handled here whose complete failed.
-func (d *dispatcher) handleHead(c claim, h head) string {
-	var u models.Update
-	if err := json.Unmarshal(h.raw, &u); err != nil {
-		d.log.Error("dropping undecodable update from the inbox", "key", c.key, "err", err)
-		return h.id
-	}
-	m, ok := mapUpdate(&u)
-	if !ok {
-		return h.id
-	}
-	stop := d.renewWhileLong(c)
-	defer stop()
-	if h.id == "" {
-		// Redis could not read the id (an unusual JSON layout): deduplicate with
-		// the separate dedup calls.
-		d.handle(m, true)
-		return ""
-	}
-	if d.recent.has(u.ID) {
-		d.duplicates(1)
-		d.log.Debug("duplicate update", "update_id", u.ID)
-		return h.id
-	}
-	if h.rerun {
-		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", u.ID)
-	}
-	d.call(m)
-	d.recent.add(u.ID)
-	return h.id
-}
-
-// renewWhileLong renews the chat's lock every third of its TTL while one
-// update's handling runs that long; short handling costs no renewal (complete
-// renews the lock anyway). The returned function stops it.
-func (d *dispatcher) renewWhileLong(c claim) (stop func()) {
-	every := d.inbox.lockTTL / 3
-	var (
-		mu      sync.Mutex
-		stopped bool
-		t       *time.Timer
-	)
-	tick := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), every)
-		held, err := d.inbox.renew(ctx, c)
-		cancel()
-		switch {
-		case err != nil:
-			d.redisFailed("lock_renew", err)
-		case !held:
-			d.log.Warn("chat lock lost while handling", "key", c.key)
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if !stopped {
-			t.Reset(every)
-		}
-	}
-	mu.Lock()
-	t = time.AfterFunc(every, tick)
-	mu.Unlock()
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		stopped = true
-		t.Stop()
-	}
-}
+// redisUp reports whether the Redis inbox is in use now.
+func (d *dispatcher) redisUp() bool { return d.inbox != nil && d.health.up() }
 
 // duplicates counts n updates dropped as already handled.
 func (d *dispatcher) duplicates(n int) {
@@ -462,139 +163,46 @@ func (d *dispatcher) duplicates(n int) {
 	}
 }
 
-func (d *dispatcher) unlock(lock *redisstore.Lock) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := lock.Unlock(ctx); err != nil {
-		d.redisFailed("unlock", err)
-	}
-}
-
-// handle runs the conversation for one update, once per update_id (an update
-// held in memory, or an inbox update whose id Redis could not read).
-// locked says the chat's Redis lock is held.
-func (d *dispatcher) handle(m mapped, locked bool) {
-	id := m.update.ID
-	if id != 0 && d.recent.has(id) {
-		d.metrics.Duplicate()
-		d.log.Debug("duplicate update", "update_id", id)
-		return
-	}
-	useRedis := d.dedup != nil && id != 0 && (locked || d.redisUp.Load())
-	if useRedis {
-		claim, err := d.dedup.Begin(d.baseCtx, id)
-		switch {
-		case err != nil:
-			d.redisFailed("dedup", err)
-			useRedis = false
-		case claim == redisstore.ClaimDone, claim == redisstore.ClaimRunning && !locked:
-			d.redisOK()
-			d.metrics.Duplicate()
-			d.recent.add(id)
-			d.log.Debug("duplicate update", "update_id", id, "claim", claim.String())
-			return
-		case claim == redisstore.ClaimRunning:
-			d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", id)
-		}
-	}
-	d.call(m)
-	if id != 0 {
-		d.recent.add(id)
-	}
-	if useRedis {
-		if err := d.dedup.Done(d.baseCtx, id); err != nil {
-			d.redisFailed("dedup", err)
-		}
-	}
-}
-
-// call runs the conversation with a timeout, recovering a panic.
-func (d *dispatcher) call(m mapped) {
-	n := d.running.Add(1)
-	for {
-		old := d.maxRunning.Load()
-		if n <= old || d.maxRunning.CompareAndSwap(old, n) {
-			break
-		}
-	}
-	d.metrics.InFlight(1)
-	start := time.Now()
-	defer func() {
-		if p := recover(); p != nil {
-			// The panic value and stack are code facts; the update's text is not logged.
-			d.log.Error("conversation panicked", "update_id", m.update.ID, "kind", m.kind,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-		d.metrics.InFlight(-1)
-		d.metrics.Handled(m.kind, time.Since(start))
-		d.running.Add(-1)
-	}()
-	ctx, cancel := context.WithTimeout(d.baseCtx, d.timeout)
-	defer cancel()
-	if err := d.conv.Handle(ctx, d.replier, m.update); err != nil {
-		d.log.Error("handling update failed", "update_id", m.update.ID, "kind", m.kind, "err", err)
-	}
-}
-
-// sweep reschedules keys with queued inbox updates: after a Redis outage, after a
-// crash of the replica that took them, or when a drain stopped early.
-func (d *dispatcher) sweep(ctx context.Context) {
-	keys, err := d.inbox.pending(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			d.redisFailed("inbox_pending", err)
-		}
-		return
-	}
-	d.redisOK()
-	for _, k := range keys {
-		d.schedule(k, nil)
-	}
-}
-
-// redisFailed counts a Redis error and logs the outage once.
-func (d *dispatcher) redisFailed(op string, err error) {
-	d.metrics.RedisError(op)
-	if d.redisUp.CompareAndSwap(true, false) {
-		d.log.Error("redis unavailable: answering without cross-replica ordering and durable deduplication until it is back",
-			"op", op, "err", err)
-	}
-}
-
-// redisOK notes a working Redis operation and logs the recovery once.
-func (d *dispatcher) redisOK() {
-	if d.redisUp.CompareAndSwap(false, true) {
-		d.log.Info("redis available again")
-	}
-}
-
-// close stops taking updates, handles everything in hand (at most grace long),
-// then stops the workers.
-func (d *dispatcher) close(grace time.Duration) error {
+// stopIntake turns new updates away (ErrShuttingDown).
+func (d *dispatcher) stopIntake() {
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.closing = true
-	d.mu.Unlock()
-	timer := time.AfterFunc(grace, func() {
-		d.cancel() // handlers still running get a cancelled context
-		d.mu.Lock()
-		d.stopping = true
-		d.cond.Broadcast()
-		d.mu.Unlock()
-	})
-	defer timer.Stop()
-	d.mu.Lock()
-	for (len(d.runnable) > 0 || d.busy > 0) && !d.stopping {
-		d.cond.Wait()
+}
+
+// close stops taking updates and finishes the chats in hand (handled, replies
+// delivered, completed), at most grace long; then the workers stop and, with
+// Redis, every chat still held is given back, so that another replica or the
+// next start takes it over at once. A chat whose reply waits for Telegram
+// beyond the grace is not waited for: its update stays unfinished and is
+// answered after the restart (or, without Redis, delivered again by Telegram,
+// since it was never confirmed).
+func (d *dispatcher) close(grace time.Duration) error {
+	d.stopIntake()
+	hard := time.AfterFunc(grace, d.cancel) // conversations and sends in progress give up
+	busy, waiting := d.sched.drain(time.Now().Add(grace))
+	hard.Stop()
+	if d.inbox != nil {
+		if d.stopBg != nil {
+			d.stopBg()
+		}
+		d.bg.Wait()
+		ctx, cancel := context.WithTimeout(context.Background(), completeTimeout)
+		if err := d.leases.releaseAll(ctx); err != nil {
+			d.log.Warn("could not give back the chats held at shutdown; they are taken over when their lease ends", "err", err)
+		}
+		cancel()
 	}
-	forced := d.stopping
-	left := len(d.runnable)
-	d.stopping = true
-	d.cond.Broadcast()
-	d.mu.Unlock()
-	d.wg.Wait()
 	d.cancel()
-	if forced {
-		return fmt.Errorf("shutdown grace of %s passed with %d chats still queued", grace, left)
+	if d.health != nil {
+		d.health.wait()
+	}
+	if waiting > 0 {
+		d.log.Warn("shut down with replies waiting for Telegram; their updates are answered after the restart",
+			"chats", waiting)
+	}
+	if busy > 0 {
+		return fmt.Errorf("shutdown grace of %s passed with %d chats still in progress", grace, busy)
 	}
 	return nil
 }

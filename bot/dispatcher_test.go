@@ -56,11 +56,11 @@ func TestConcurrencyBounded(t *testing.T) {
 		// The first limit updates meet (each waits until all of them run), so
 		// the limit is reached for sure; the work of the others keeps it busy.
 		conv := &echoConv{delay: 5 * time.Millisecond, overlap: limit, entered: make(chan struct{})}
-		r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, MaxConcurrency: limit})
+		startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, MaxConcurrency: limit})
 		if _, err := api.Wait("sendMessage", chats*2, waitLong); err != nil {
 			t.Fatal(err)
 		}
-		if got := r.bot.dispatcher().maxRunning.Load(); got != limit {
+		if got := conv.maxRunning.Load(); got != limit {
 			t.Errorf("at most %d conversations ran at once, want %d", got, limit)
 		}
 	})

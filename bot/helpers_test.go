@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,9 +34,15 @@ type echoConv struct {
 	overlap int
 	inside  int
 	entered chan struct{}
+
+	running, maxRunning atomic.Int64 // conversation calls at the same time
 }
 
 func (c *echoConv) Handle(ctx context.Context, r handlers.Replier, u handlers.Update) error {
+	n := c.running.Add(1)
+	defer c.running.Add(-1)
+	for old := c.maxRunning.Load(); n > old && !c.maxRunning.CompareAndSwap(old, n); old = c.maxRunning.Load() {
+	}
 	c.mu.Lock()
 	var meet chan struct{}
 	if c.overlap > 0 && c.entered != nil {
@@ -147,6 +154,14 @@ func startBot(t *testing.T, api *fakeapi.Server, opts Options) *running {
 	if opts.PollTimeout == 0 {
 		opts.PollTimeout = 2 * time.Second
 	}
+	// Tests write many messages into one chat at once, far faster than anyone
+	// types: unless a test is about them, no per-chat pace and no flood cap.
+	if opts.ChatPace == (ChatPace{}) {
+		opts.ChatPace = NoChatPace
+	}
+	if opts.MaxPendingPerChat == 0 {
+		opts.MaxPendingPerChat = 1000
+	}
 	b, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -189,4 +204,14 @@ func waitReady(t *testing.T, b *Bot) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// nopReplier accepts every call and sends nothing.
+type nopReplier struct{}
+
+func (nopReplier) Send(context.Context, int64, handlers.Message) error        { return nil }
+func (nopReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
+func (nopReplier) AnswerCallback(context.Context, string, string) error       { return nil }
+func (nopReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,19 +17,20 @@ import (
 // (<prefix>:inbox:<key>) and a set of keys with queued updates
 // (<prefix>:inbox:pending). An update is pushed when it arrives (the webhook
 // answers 200 and the polling offset advances only after that), and popped only
-// after it was handled, under the chat's lock; so arrival order holds across
-// replicas and an update in hand survives a crash. The lock and the update_id
-// deduplication are part of the same scripts (inboxscripts.go), so that taking
-// a chat, deduplicating and reading its head is one round trip, and finishing an
-// update and reading the next is another. Lists are short-lived: a drained list
-// no longer exists, and a list nobody drains (every replica gone) expires after
-// inboxTTL, so a queued message text is never kept longer than Telegram itself
-// keeps an unconfirmed update.
+// after its replies were delivered, under the chat's lock; so arrival order holds
+// across replicas and an update in hand survives a crash. The lock and the
+// update_id deduplication are part of the same scripts (inboxscripts.go), so
+// that taking a chat, deduplicating and reading its head is one round trip, and
+// finishing an update and reading the next is another. Lists are short-lived: a
+// drained list no longer exists, and a list nobody drains (every replica gone)
+// expires after inboxTTL, so a queued message text is never kept longer than
+// Telegram itself keeps an unconfirmed update.
 type inbox struct {
 	c        redis.UniversalClient
 	prefix   string
-	lockTTL  time.Duration
+	lease    time.Duration // lock lifetime without renewal
 	dedupTTL time.Duration
+	cap      int // updates kept per chat (head included)
 }
 
 // inboxTTL bounds how long a queued update (which may hold a message text) is
@@ -45,18 +48,41 @@ type entry struct {
 	raw []byte
 }
 
-// held is a chat whose lock a push or acquire took, with its head in hand.
-type held struct {
-	claim claim
-	head  head
-	at    time.Time // when the lock was taken or last renewed
+// claim is a chat whose lock this process holds: the lock token. lost is set
+// when the lease keeper found the lock expired or taken by another holder.
+type claim struct {
+	key   string
+	token string
+	lost  atomic.Bool
 }
 
-// push appends raw updates to their keys' lists, marks the keys pending and
-// tries to take each key's lock, in one atomic script (one round trip for a
-// whole getUpdates batch). It returns the chats it took, by key, and the number
-// of duplicates it dropped from chats it did not take.
-func (q *inbox) push(ctx context.Context, es ...entry) (map[string]*held, int, error) {
+func newClaim(key string) *claim { return &claim{key: key, token: newToken()} }
+
+func newToken() string {
+	var b [16]byte
+	_, _ = crand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// held is a chat whose lock a push took, with its head in hand.
+type held struct {
+	claim *claim
+	head  head
+}
+
+// pushResult is what a push did.
+type pushResult struct {
+	took       map[string]*held // chats the push took, by key
+	claims     []*claim         // every claim the push tried (to release when its answer was lost)
+	duplicates int              // updates dropped as already done, in chats it did not take
+	dropped    int              // updates the per-chat cap dropped
+}
+
+// push appends raw updates to their keys' lists, bounds the lists, marks the
+// keys pending and tries to take each key's lock, in one atomic script (one
+// round trip for a whole getUpdates batch). On an error the claims it tried are
+// returned all the same: the script may have run.
+func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 	var order []string
 	raws := map[string][][]byte{}
 	for _, e := range es {
@@ -67,43 +93,44 @@ func (q *inbox) push(ctx context.Context, es ...entry) (map[string]*held, int, e
 	}
 	keys := make([]string, 0, 1+2*len(order))
 	keys = append(keys, q.pendingKey())
-	args := make([]any, 0, 4+3*len(order)+len(es))
-	args = append(args, q.lockTTL.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), int64(inboxTTL/time.Second))
-	claims := make([]claim, len(order))
+	args := make([]any, 0, 5+3*len(order)+len(es))
+	args = append(args, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second),
+		int64(inboxTTL/time.Second), q.cap)
+	res := pushResult{claims: make([]*claim, len(order))}
 	for i, k := range order {
-		claims[i] = claim{key: k, token: newToken()}
+		res.claims[i] = newClaim(k)
 		keys = append(keys, q.listKey(k), q.lockKey(k))
-		args = append(args, k, claims[i].token, len(raws[k]))
+		args = append(args, k, res.claims[i].token, len(raws[k]))
 		for _, r := range raws[k] {
 			args = append(args, r)
 		}
 	}
-	now := time.Now()
 	v, err := pushScript.Run(ctx, q.c, keys, args...).Slice()
 	if err != nil {
-		return nil, 0, fmt.Errorf("inbox push: %w", err)
+		return res, fmt.Errorf("inbox push: %w", err)
 	}
 	if len(v) != len(order) {
-		return nil, 0, fmt.Errorf("inbox push: %d answers for %d chats", len(v), len(order))
+		return res, fmt.Errorf("inbox push: %d answers for %d chats", len(v), len(order))
 	}
-	took := map[string]*held{}
-	skipped := 0
+	res.took = map[string]*held{}
 	for i, a := range v {
 		part, ok := a.([]any)
-		if !ok {
-			return nil, 0, fmt.Errorf("inbox push: malformed answer")
+		if !ok || len(part) < 2 {
+			return res, fmt.Errorf("inbox push: malformed answer")
 		}
-		h, err := parseHead(part)
+		n, _ := part[0].(int64) // what the cap dropped, then the acquire answer
+		res.dropped += int(n)
+		h, err := parseHead(part[1:])
 		if err != nil {
-			return nil, 0, fmt.Errorf("inbox push: %w", err)
+			return res, fmt.Errorf("inbox push: %w", err)
 		}
 		if h.status == headReady {
-			took[order[i]] = &held{claim: claims[i], head: h, at: now}
+			res.took[order[i]] = &held{claim: res.claims[i], head: h}
 		} else {
-			skipped += h.skipped
+			res.duplicates += h.skipped
 		}
 	}
-	return took, skipped, nil
+	return res, nil
 }
 
 // headStatus is what acquire or complete found.
@@ -120,28 +147,19 @@ const (
 type head struct {
 	status  headStatus
 	skipped int    // duplicates popped (their id was done)
+	flood   int    // updates the per-chat cap dropped before this head
 	raw     []byte // the oldest update, with headReady
 	id      string // its update_id as read by Redis; "" when Redis could not read it
 	rerun   bool   // its id was marked running: a holder died while handling it
 }
 
-// claim is a held chat: the lock token.
-type claim struct {
-	key   string
-	token string
-}
-
-func newToken() string {
-	var b [16]byte
-	_, _ = crand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // acquire takes the chat's lock if it is free and returns its oldest update
-// that was not handled yet (marked running).
-func (q *inbox) acquire(ctx context.Context, key string) (claim, head, error) {
-	c := claim{key: key, token: newToken()}
-	v, err := acquireScript.Run(ctx, q.c, q.keys(key), q.args(c)...).Slice()
+// that was not handled yet (marked running). On an error the claim is returned
+// all the same: the script may have run.
+func (q *inbox) acquire(ctx context.Context, key string) (*claim, head, error) {
+	c := newClaim(key)
+	v, err := acquireScript.Run(ctx, q.c, []string{q.listKey(key), q.lockKey(key), q.pendingKey()},
+		c.token, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), key).Slice()
 	if err != nil {
 		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
 	}
@@ -152,39 +170,111 @@ func (q *inbox) acquire(ctx context.Context, key string) (claim, head, error) {
 	return c, h, nil
 }
 
-// complete marks the handled update done (id "" : unknown to Redis), pops it and
-// returns the next one with the lock renewed, or releases the lock when the list
-// is empty.
-func (q *inbox) complete(ctx context.Context, c claim, id string) (head, error) {
-	v, err := completeScript.Run(ctx, q.c, q.keys(c.key), append(q.args(c), id)...).Slice()
-	if err != nil {
-		return head{}, fmt.Errorf("inbox complete: %w", err)
+// done is one finished update to complete: the chat's claim and the update_id
+// ("" when Redis could not read it).
+type done struct {
+	claim *claim
+	id    string
+}
+
+// completeMany marks each finished update done, pops it and returns its chat's
+// next head (lock renewed), or releases the chat's lock when its list is empty:
+// one round trip for all of them.
+func (q *inbox) completeMany(ctx context.Context, ds []done) ([]head, error) {
+	keys := make([]string, 0, 1+2*len(ds))
+	keys = append(keys, q.pendingKey())
+	args := make([]any, 0, 3+3*len(ds))
+	args = append(args, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second))
+	for _, d := range ds {
+		keys = append(keys, q.listKey(d.claim.key), q.lockKey(d.claim.key))
+		args = append(args, d.claim.key, d.claim.token, d.id)
 	}
-	h, err := parseHead(v)
+	v, err := completeManyScript.Run(ctx, q.c, keys, args...).Slice()
 	if err != nil {
-		return head{}, fmt.Errorf("inbox complete: %w", err)
+		return nil, fmt.Errorf("inbox complete: %w", err)
 	}
-	return h, nil
+	if len(v) != len(ds) {
+		return nil, fmt.Errorf("inbox complete: %d answers for %d chats", len(v), len(ds))
+	}
+	out := make([]head, len(ds))
+	for i, a := range v {
+		part, ok := a.([]any)
+		if !ok {
+			return nil, fmt.Errorf("inbox complete: malformed answer")
+		}
+		if out[i], err = parseHead(part); err != nil {
+			return nil, fmt.Errorf("inbox complete: %w", err)
+		}
+	}
+	return out, nil
 }
 
-// renew extends the held lock; false when it is no longer held.
-func (q *inbox) renew(ctx context.Context, c claim) (bool, error) {
-	n, err := renewScript.Run(ctx, q.c, []string{q.lockKey(c.key)}, c.token, q.lockTTL.Milliseconds()).Int()
+// complete is completeMany for one chat.
+func (q *inbox) complete(ctx context.Context, c *claim, id string) (head, error) {
+	hs, err := q.completeMany(ctx, []done{{claim: c, id: id}})
 	if err != nil {
-		return false, fmt.Errorf("inbox renew: %w", err)
+		return head{}, err
 	}
-	return n == 1, nil
+	return hs[0], nil
 }
 
-func (q *inbox) keys(key string) []string {
-	return []string{q.listKey(key), q.lockKey(key), q.pendingKey()}
+// renewMany extends the locks of the given claims and returns the ones that
+// were lost (expired, or taken by another holder).
+func (q *inbox) renewMany(ctx context.Context, cs []*claim) ([]*claim, error) {
+	keys := make([]string, len(cs))
+	args := make([]any, 0, 1+len(cs))
+	args = append(args, q.lease.Milliseconds())
+	for i, c := range cs {
+		keys[i] = q.lockKey(c.key)
+		args = append(args, c.token)
+	}
+	v, err := renewManyScript.Run(ctx, q.c, keys, args...).Int64Slice()
+	if err != nil {
+		return nil, fmt.Errorf("inbox renew: %w", err)
+	}
+	var lost []*claim
+	for i, n := range v {
+		if n == 0 && i < len(cs) {
+			lost = append(lost, cs[i])
+		}
+	}
+	return lost, nil
 }
 
-func (q *inbox) args(c claim) []any {
-	return []any{c.token, q.lockTTL.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL / time.Second), c.key}
+// stale is a chat given back: the lock token to release (may be empty) and the
+// update_ids finished meanwhile, to mark done.
+type stale struct {
+	key   string
+	token string
+	done  []string
 }
 
-// parseHead reads a script answer {status, skipped, head, id, was_running}.
+// release marks the finished ids done and deletes the locks that still hold
+// their tokens, in one round trip.
+func (q *inbox) release(ctx context.Context, ss []stale) error {
+	keys := make([]string, len(ss))
+	args := make([]any, 0, 2+2*len(ss))
+	args = append(args, q.seenPrefix(), int64(q.dedupTTL/time.Second))
+	for i, s := range ss {
+		keys[i] = q.lockKey(s.key)
+		args = append(args, s.token, strings.Join(s.done, ","))
+	}
+	if err := releaseScript.Run(ctx, q.c, keys, args...).Err(); err != nil {
+		return fmt.Errorf("inbox release: %w", err)
+	}
+	return nil
+}
+
+// unclaimed lists the pending chats whose lock is free.
+func (q *inbox) unclaimed(ctx context.Context) ([]string, error) {
+	keys, err := sweepScript.Run(ctx, q.c, []string{q.pendingKey()}, q.prefix+":lock:").StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("inbox sweep: %w", err)
+	}
+	return keys, nil
+}
+
+// parseHead reads a script answer {status, skipped, head, id, was_running, flood}.
 func parseHead(v []any) (head, error) {
 	if len(v) == 0 {
 		return head{}, fmt.Errorf("empty script answer")
@@ -199,15 +289,20 @@ func parseHead(v []any) (head, error) {
 		h.skipped = int(n)
 	}
 	if h.status != headReady {
+		if h.status == headEmpty && len(v) > 2 {
+			n, _ := v[2].(int64)
+			h.flood = int(n)
+		}
 		return h, nil
 	}
-	if len(v) != 5 {
+	if len(v) != 6 {
 		return head{}, fmt.Errorf("script answer of %d parts", len(v))
 	}
 	raw, ok1 := v[2].(string)
 	id, ok2 := v[3].(string)
 	rerun, ok3 := v[4].(int64)
-	if !ok1 || !ok2 || !ok3 {
+	flood, ok4 := v[5].(int64)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return head{}, fmt.Errorf("malformed script answer")
 	}
 	if id != "" {
@@ -215,15 +310,6 @@ func parseHead(v []any) (head, error) {
 			return head{}, fmt.Errorf("script read update_id %q: %w", id, err)
 		}
 	}
-	h.raw, h.id, h.rerun = []byte(raw), id, rerun == 1
+	h.raw, h.id, h.rerun, h.flood = []byte(raw), id, rerun == 1, int(flood)
 	return h, nil
-}
-
-// pending lists the keys with queued updates.
-func (q *inbox) pending(ctx context.Context) ([]string, error) {
-	keys, err := q.c.SMembers(ctx, q.pendingKey()).Result()
-	if err != nil {
-		return nil, fmt.Errorf("inbox pending: %w", err)
-	}
-	return keys, nil
 }

@@ -1,18 +1,24 @@
 package bot
 
 import (
+	"context"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 func testInbox(t *testing.T) *inbox {
 	t.Helper()
 	return &inbox{c: redistest.Client(t), prefix: redistest.Prefix(t),
-		lockTTL: redisstore.DefaultLockTTL, dedupTTL: time.Hour}
+		lease: DefaultLockLease, dedupTTL: time.Hour, cap: DefaultMaxPendingPerChat}
+}
+
+func rawUpdate(id int) []byte {
+	return []byte(`{"update_id":` + strconv.Itoa(id) + `,"message":{"chat":{"id":3,"type":"private"},"text":"x"}}`)
 }
 
 // TestInboxProtocol walks the scripts through one chat: push takes the chat,
@@ -21,20 +27,19 @@ func testInbox(t *testing.T) *inbox {
 func TestInboxProtocol(t *testing.T) {
 	q := testInbox(t)
 	ctx := t.Context()
-	raw := func(id string) []byte { return []byte(`{"update_id":` + id + `,"message":{"text":"x"}}`) }
 
-	took, _, err := q.push(ctx, entry{"c1", raw("11")}, entry{"c1", raw("12")})
+	res, err := q.push(ctx, entry{"c1", rawUpdate(11)}, entry{"c1", rawUpdate(12)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := took["c1"]
+	h := res.took["c1"]
 	if h == nil || h.head.id != "11" || h.head.rerun {
 		t.Fatalf("push did not take the chat with head 11: %+v", h)
 	}
 	// Another replica pushes a redelivery of 11 and a new update: the chat is busy.
-	took2, _, err := q.push(ctx, entry{"c1", raw("11")}, entry{"c1", raw("13")})
-	if err != nil || len(took2) != 0 {
-		t.Fatalf("second push took %v, %v; want busy", took2, err)
+	res2, err := q.push(ctx, entry{"c1", rawUpdate(11)}, entry{"c1", rawUpdate(13)})
+	if err != nil || len(res2.took) != 0 {
+		t.Fatalf("second push took %v, %v; want busy", res2.took, err)
 	}
 	if _, h2, err := q.acquire(ctx, "c1"); err != nil || h2.status != headBusy {
 		t.Fatalf("acquire while held = %+v, %v", h2, err)
@@ -45,7 +50,7 @@ func TestInboxProtocol(t *testing.T) {
 		ids = append(ids, next.id)
 		if next.id == "12" {
 			// A stale holder with another token cannot complete.
-			if got, err := q.complete(ctx, claim{key: "c1", token: "stale"}, "12"); err != nil || got.status != headLost {
+			if got, err := q.complete(ctx, &claim{key: "c1", token: "stale"}, "12"); err != nil || got.status != headLost {
 				t.Fatalf("complete with a wrong token = %+v, %v", got, err)
 			}
 		}
@@ -84,11 +89,11 @@ func TestInboxHeadIDLayouts(t *testing.T) {
 		{`{"message":{"text":"\"update_id\":1"},"update_id":44}`, "44"},
 		{`not json`, ""},
 	} {
-		took, _, err := q.push(ctx, entry{"k", []byte(tc.raw)})
+		res, err := q.push(ctx, entry{"k", []byte(tc.raw)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := took["k"]
+		h := res.took["k"]
 		if h == nil || h.head.id != tc.id || string(h.head.raw) != tc.raw {
 			t.Fatalf("%s: head %+v", tc.raw, h)
 		}
@@ -103,9 +108,9 @@ func TestInboxHeadIDLayouts(t *testing.T) {
 func TestInboxRerunAfterCrash(t *testing.T) {
 	q := testInbox(t)
 	ctx := t.Context()
-	took, _, err := q.push(ctx, entry{"c2", []byte(`{"update_id":51}`)})
-	if err != nil || took["c2"] == nil {
-		t.Fatal(took, err)
+	res, err := q.push(ctx, entry{"c2", []byte(`{"update_id":51}`)})
+	if err != nil || res.took["c2"] == nil {
+		t.Fatal(res, err)
 	}
 	q.c.Del(ctx, q.lockKey("c2")) // the holder crashed and its lock expired
 	_, h, err := q.acquire(ctx, "c2")
@@ -114,23 +119,128 @@ func TestInboxRerunAfterCrash(t *testing.T) {
 	}
 }
 
-// TestDrainLeavesChatWhoseLockExpiredInQueue: a chat a push took but that waited
-// in the queue longer than its lock lives is not handled by the late worker.
-func TestDrainLeavesChatWhoseLockExpiredInQueue(t *testing.T) {
+// TestInboxCompletePopsOnlyItsOwnHead: a holder whose lease ran out and who got
+// the lock back by accident never pops an update it did not finish.
+func TestInboxCompletePopsOnlyItsOwnHead(t *testing.T) {
+	q := testInbox(t)
+	ctx := t.Context()
+	res, err := q.push(ctx, entry{"c4", rawUpdate(71)}, entry{"c4", rawUpdate(72)})
+	if err != nil || res.took["c4"] == nil {
+		t.Fatal(res, err)
+	}
+	// 71 is finished by somebody else meanwhile: popped, 72 is the head.
+	q.c.LPop(ctx, q.listKey("c4"))
+	h, err := q.complete(ctx, res.took["c4"].claim, "71")
+	if err != nil || h.status != headReady || h.id != "72" {
+		t.Fatalf("complete of a head already gone = %+v, %v; want 72 still queued", h, err)
+	}
+}
+
+// TestInboxCap: a chat's list keeps the head and the newest cap-1 updates; the
+// ones in between are marked done and counted, and the count comes with the
+// head after the gap.
+func TestInboxCap(t *testing.T) {
+	q := testInbox(t)
+	q.cap = 4
+	ctx := t.Context()
+	var es []entry
+	for id := 101; id <= 110; id++ {
+		es = append(es, entry{"c5", rawUpdate(id)})
+	}
+	res, err := q.push(ctx, es[:3]...) // 101..103: under the cap
+	if err != nil || res.dropped != 0 || res.took["c5"] == nil {
+		t.Fatalf("push = %+v, %v", res, err)
+	}
+	cl := res.took["c5"].claim
+	res, err = q.push(ctx, es[3:]...) // 104..110: 10 in all, 6 too many
+	if err != nil || res.dropped != 6 {
+		t.Fatalf("push over the cap dropped %d, %v; want 6", res.dropped, err)
+	}
+	if n := q.c.LLen(ctx, q.listKey("c5")).Val(); n != 5 {
+		t.Errorf("list holds %d entries, want head + marker + 3", n)
+	}
+	for _, id := range []string{"102", "105", "107"} {
+		if v := q.c.Get(ctx, q.seenPrefix()+id).Val(); v != "done" {
+			t.Errorf("dropped update %s marked %q, want done", id, v)
+		}
+	}
+	var got []string
+	var flood []int
+	h := res2head(t, q, cl, "101")
+	for h.status == headReady {
+		got = append(got, h.id)
+		flood = append(flood, h.flood)
+		h = res2head(t, q, cl, h.id)
+	}
+	if want := []string{"108", "109", "110"}; !slices.Equal(got, want) || flood[0] != 6 || flood[1] != 0 {
+		t.Errorf("after the gap got %v (flood %v), want %v with 6 told once", got, flood, want)
+	}
+}
+
+func res2head(t *testing.T, q *inbox, cl *claim, id string) head {
+	t.Helper()
+	h, err := q.complete(t.Context(), cl, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestInboxRenewAndRelease: renewMany reports lost locks; release marks the
+// finished ids done and deletes only locks that still hold the token.
+func TestInboxRenewAndRelease(t *testing.T) {
+	q := testInbox(t)
+	ctx := t.Context()
+	res, err := q.push(ctx, entry{"a", rawUpdate(81)}, entry{"b", rawUpdate(82)})
+	if err != nil || len(res.took) != 2 {
+		t.Fatal(res, err)
+	}
+	a, b := res.took["a"].claim, res.took["b"].claim
+	q.c.Set(ctx, q.lockKey("b"), "someone-else", time.Minute)
+	lost, err := q.renewMany(ctx, []*claim{a, b})
+	if err != nil || len(lost) != 1 || lost[0] != b {
+		t.Fatalf("renewMany lost %v, %v; want b", lost, err)
+	}
+	if err := q.release(ctx, []stale{{key: "a", token: a.token, done: []string{"81"}}, {key: "b", token: b.token}}); err != nil {
+		t.Fatal(err)
+	}
+	if q.c.Exists(ctx, q.lockKey("a")).Val() != 0 || q.c.Get(ctx, q.lockKey("b")).Val() != "someone-else" {
+		t.Error("release deleted the wrong locks")
+	}
+	if v := q.c.Get(ctx, q.seenPrefix()+"81").Val(); v != "done" {
+		t.Errorf("finished update marked %q", v)
+	}
+	// a is free and pending: the sweep lists it; its head 81 is done, so the next acquire finds it empty.
+	keys, err := q.unclaimed(ctx)
+	if err != nil || !slices.Equal(keys, []string{"a"}) {
+		t.Fatalf("unclaimed = %v, %v", keys, err)
+	}
+	if _, h, err := q.acquire(ctx, "a"); err != nil || h.status != headEmpty || h.skipped != 1 {
+		t.Fatalf("acquire after release = %+v, %v", h, err)
+	}
+}
+
+// TestChatWhoseLockWasLostIsLeftAlone: a chat a push took but whose lock was
+// lost before a worker got to it is not handled by this process.
+func TestChatWhoseLockWasLostIsLeftAlone(t *testing.T) {
 	q := testInbox(t)
 	ctx := t.Context()
 	conv := &countConv{}
-	d := newDispatcher(dispatcherConfig{conv: conv, log: (&logBuffer{}).logger(), metrics: metrics.New(),
-		workers: 1, maxQueued: 10, timeout: time.Minute, redis: redisParts{inbox: q,
-			dedup: redisstore.NewDedup(q.c, q.prefix, time.Hour)}})
-	took, _, err := q.push(ctx, entry{"c3", []byte(`{"update_id":61,"message":{"chat":{"id":3,"type":"private"},"text":"x"}}`)})
-	if err != nil || took["c3"] == nil {
-		t.Fatal(took, err)
+	d := newDispatcher(dispatcherConfig{conv: conv, api: &nopReplier{}, log: (&logBuffer{}).logger(),
+		metrics: metrics.New(), workers: 1, maxQueued: 10, timeout: time.Minute, maxAge: time.Hour,
+		inbox: q, ping: func(context.Context) error { return nil }, sweepEvery: time.Hour, probeEvery: time.Second})
+	defer d.close(time.Second)
+	res, err := q.push(ctx, entry{"c3", rawUpdate(61)})
+	if err != nil || res.took["c3"] == nil {
+		t.Fatal(res, err)
 	}
-	h := took["c3"]
-	h.at = time.Now().Add(-time.Hour)
+	h := res.took["c3"]
 	q.c.Set(ctx, q.lockKey("c3"), "other-holder", time.Minute) // expired and taken by another
-	d.drain("c3", h)
+	h.claim.lost.Store(true)                                   // as the lease keeper finds it
+	c := &chat{key: "c3", held: h}
+	if out := d.step(c); out.kind != idle {
+		t.Errorf("step = %+v", out)
+	}
 	if n := conv.n.Load(); n != 0 {
 		t.Errorf("late worker handled %d updates", n)
 	}

@@ -2,70 +2,94 @@ package bot
 
 import "github.com/redis/go-redis/v9"
 
-// The Redis protocol of the dispatcher's hot path. An update of an idle chat
-// costs two round trips: push (when it arrives; one per getUpdates batch),
-// which also takes the chat's lock and returns its head, and complete (after
-// the conversation); every further update of a chat drained in one go costs one
-// more complete. A chat push found locked costs an acquire when a worker takes
-// it. The keys:
+// The Redis protocol of the dispatcher. An update of an idle chat costs two
+// round trips: push (when it arrives; one per getUpdates batch), which also
+// takes the chat's lock and returns its head, and complete (after its replies
+// were delivered), which returns the next head; complete calls of several chats
+// that finish at the same time share one round trip (completeManyScript). The
+// keys:
 //
-//	<prefix>:inbox:<key>    list of raw updates of one chat, oldest first (TTL inboxTTL)
+//	<prefix>:inbox:<key>    list of raw updates of one chat, oldest first (TTL inboxTTL);
+//	                        may hold one marker "~skipped:<n>" where the flood cap dropped n updates
 //	<prefix>:inbox:pending  set of chat keys whose list may be non-empty
-//	<prefix>:lock:<key>     the chat's lock: a random token of the holder (PX lock TTL)
-//	<prefix>:seen:<id>      "run" or "done" per update_id (EX dedup TTL), as redisstore.Dedup
+//	<prefix>:lock:<key>     the chat's lock: a random token of the holder (PX lock lease)
+//	<prefix>:seen:<id>      "run" or "done" per update_id (EX dedup TTL)
 //
 // What the scripts guarantee together:
 //
 //   - Order per chat across replicas: only the lock holder reads and removes the
-//     head of a chat's list, and it handles the head before it pops it.
+//     head of a chat's list, and it finishes the head (handled, replies
+//     delivered) before it pops it.
 //   - Each update_id answered once: acquire and complete skip (pop) every head
 //     whose id is "done" and mark the head they return "run"; complete marks the
-//     handled id "done" before it pops it. A head found "run" under a free lock
+//     finished id "done" before it pops it. A head found "run" under a free lock
 //     was being handled by a holder that died: it is handled again (at least once).
-//   - Durable until handled: an update is popped only by complete, after it was
-//     handled; a crash leaves it at the head for the next holder.
-//   - Lock with compare-and-delete: complete and renew act only while the lock
-//     still holds the caller's token; a holder whose lock expired stops draining.
+//   - Durable until delivered: an update is popped only by complete, after its
+//     replies were delivered; a crash leaves it at the head for the next holder.
+//     complete pops only the head it finished (same update_id), so a holder
+//     whose lease ran out never pops someone else's update.
+//   - Lock with compare-and-delete: complete, renew and release act only while
+//     the lock still holds the caller's token; a holder whose lock expired stops.
 //   - No update stranded by the lock: the holder drains until the list is empty,
 //     and the "list empty → SREM pending + DEL lock" step is one atomic script.
-//     So when acquire finds the lock held, the holder will reach any update
-//     pushed before that; the caller can simply leave. A holder that crashed is
-//     covered by the sweep over the pending set once its lock expired.
+//     So when push finds the lock held, the holder will reach the update; the
+//     caller can simply leave. A holder that crashed is covered by the sweep over
+//     the pending set once its lease expired.
+//   - Bounded per chat: push keeps at most the head and the newest cap-1 updates
+//     of a chat; the ones in between are marked done and counted in the marker,
+//     and the count reaches the conversation with the next head (Update.Skipped).
 //
-// The seen keys are computed inside the scripts (from the head's update_id), so
-// the scripts need all keys on one Redis node (no Redis Cluster; neither did
-// the MULTI/EXEC before).
+// The seen and lock keys of the sweep are computed inside the scripts, and push
+// and completeMany touch several chats, so the scripts need all keys on one
+// Redis node (with Cluster: a prefix with a hash tag).
 
-// headLua is shared by acquire and complete: it skips heads already "done",
-// marks the returned head "run" and reports its id and whether it was running.
-// The id is read from the update's JSON (Telegram and encoding/json both put
-// update_id first); cjson is the fallback for other layouts. A head without a
-// readable id is returned with id "" and the caller deduplicates in Go.
+// headLua is shared by every script that hands out a head: it consumes flood
+// markers, skips heads already "done", marks the returned head "run" and
+// reports its id and whether it was running. The id is read from the update's
+// JSON (Telegram and encoding/json both put update_id first); cjson is the
+// fallback for other layouts. A head without a readable id is returned with id
+// "" and the caller deduplicates in Go.
 //
-// ARGV[3] seen key prefix, ARGV[4] dedup TTL in seconds.
-// Returns {head, id, was_running, skipped} or {false, "", 0, skipped} when empty.
+// Returns {head, id, was_running, skipped, flood} or {false, "", 0, skipped, flood} when empty.
 const headLua = `
+local function id_of(h)
+  local id = string.match(h, '^%s*{%s*"update_id"%s*:%s*(%d+)')
+  if not id then
+    local ok, t = pcall(cjson.decode, h)
+    if ok and type(t) == 'table' and type(t['update_id']) == 'number' then
+      id = string.format('%d', t['update_id'])
+    end
+  end
+  return id
+end
+
+local function marker_of(h)
+  local n = string.match(h, '^~skipped:(%d+)$')
+  if n then return tonumber(n) end
+  return nil
+end
+
 local function head_of(list, seenp, dttl)
-  local skipped = 0
+  local skipped, flood = 0, 0
   while true do
     local h = redis.call('LINDEX', list, 0)
-    if not h then return {false, '', 0, skipped} end
-    local id = string.match(h, '^%s*{%s*"update_id"%s*:%s*(%d+)')
-    if not id then
-      local ok, t = pcall(cjson.decode, h)
-      if ok and type(t) == 'table' and type(t['update_id']) == 'number' then
-        id = string.format('%d', t['update_id'])
-      end
-    end
-    if not id then return {h, '', 0, skipped} end
-    local k = seenp .. id
-    local v = redis.call('GET', k)
-    if v == 'done' then
+    if not h then return {false, '', 0, skipped, flood} end
+    local m = marker_of(h)
+    if m then
       redis.call('LPOP', list)
-      skipped = skipped + 1
+      flood = flood + m
     else
-      if not v then redis.call('SET', k, 'run', 'EX', dttl) end
-      return {h, id, v and 1 or 0, skipped}
+      local id = id_of(h)
+      if not id then return {h, '', 0, skipped, flood} end
+      local k = seenp .. id
+      local v = redis.call('GET', k)
+      if v == 'done' then
+        redis.call('LPOP', list)
+        skipped = skipped + 1
+      else
+        if not v then redis.call('SET', k, 'run', 'EX', dttl) end
+        return {h, id, v and 1 or 0, skipped, flood}
+      end
     end
   end
 end
@@ -76,7 +100,7 @@ end
 //
 // Returns {0} lock held by another holder (it will drain what was pushed);
 // {1, skipped} list empty (key left the pending set; the lock is not taken);
-// {2, skipped, head, id, was_running} the lock is now held by token.
+// {2, skipped, head, id, was_running, flood} the lock is now held by token.
 const acquireLua = `
 local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat)
   if redis.call('EXISTS', lock) == 1 then return {0} end
@@ -86,30 +110,56 @@ local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat)
     return {1, r[4]}
   end
   redis.call('SET', lock, token, 'PX', lttl)
-  return {2, r[4], r[1], r[2], r[3]}
+  return {2, r[4], r[1], r[2], r[3], r[5]}
 end
 `
 
-// acquireScript: a worker takes a chat (after a sweep, or when pushScript found
-// it busy or did not run).
+// capLua bounds a chat's list: it keeps the head (it may be in hand) and the
+// newest cap-1 updates; the updates in between are marked done (a redelivery is
+// not answered) and added to the list's marker, which goes right after the head.
+// Returns the number of updates it dropped.
+const capLua = `
+local function cap_list(list, cap, seenp, dttl)
+  if redis.call('LLEN', list) <= cap then return 0 end
+  local rest = redis.call('LRANGE', list, 1, -1)
+  local ups, flood = {}, 0
+  for _, e in ipairs(rest) do
+    local m = marker_of(e)
+    if m then flood = flood + m else ups[#ups + 1] = e end
+  end
+  local drop = #ups - (cap - 1)
+  if drop <= 0 then return 0 end
+  for i = 1, drop do
+    local id = id_of(ups[i])
+    if id then redis.call('SET', seenp .. id, 'done', 'EX', dttl) end
+  end
+  redis.call('LTRIM', list, 0, 0)
+  redis.call('RPUSH', list, '~skipped:' .. (flood + drop))
+  for i = drop + 1, #ups do redis.call('RPUSH', list, ups[i]) end
+  return drop
+end
+`
+
+// acquireScript: a worker takes a chat (after a sweep).
 //
-// KEYS: list, lock, pending. ARGV: token, lock TTL ms, seen prefix, dedup TTL s,
+// KEYS: list, lock, pending. ARGV: token, lock lease ms, seen prefix, dedup TTL s,
 // chat key. Returns as acquireLua.
 var acquireScript = redis.NewScript(headLua + acquireLua + `
 return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `)
 
 // pushScript appends a batch of updates (a getUpdates batch or one webhook
-// update) to their chats' lists, refreshes the lists' TTL, marks the chats
-// pending and, for each chat, runs the acquire step: one round trip and atomic.
-// A chat it acquires goes to a worker with the lock held and the head in hand,
-// so an update of an idle chat costs push + complete.
+// update) to their chats' lists, bounds each list (capLua), refreshes the lists'
+// TTL, marks the chats pending and, for each chat, runs the acquire step: one
+// round trip and atomic. A chat it acquires goes to a worker with the lock held
+// and the head in hand, so an update of an idle chat costs push + complete.
 //
-// KEYS: pending, then list and lock of each chat. ARGV: lock TTL ms, seen
-// prefix, dedup TTL s, inbox TTL s, then per chat: chat key, token, n, n raw
-// updates in arrival order. Returns one acquireLua answer per chat.
-var pushScript = redis.NewScript(headLua + acquireLua + `
-local pos = 5
+// KEYS: pending, then list and lock of each chat. ARGV: lock lease ms, seen
+// prefix, dedup TTL s, inbox TTL s, cap, then per chat: chat key, token, n, n raw
+// updates in arrival order. Returns per chat {dropped, acquireLua answer...}.
+var pushScript = redis.NewScript(headLua + acquireLua + capLua + `
+local pos = 6
+local cap = tonumber(ARGV[5])
 local out = {}
 for c = 1, (#KEYS - 1) / 2 do
   local list, lock = KEYS[2 * c], KEYS[2 * c + 1]
@@ -119,40 +169,102 @@ for c = 1, (#KEYS - 1) / 2 do
     redis.call('RPUSH', list, ARGV[pos])
     pos = pos + 1
   end
+  local dropped = cap_list(list, cap, ARGV[2], ARGV[3])
   redis.call('EXPIRE', list, ARGV[4])
   redis.call('SADD', KEYS[1], chat)
-  out[c] = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
+  local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
+  table.insert(r, 1, dropped)
+  out[c] = r
 end
 return out
 `)
 
-// completeScript finishes the handled head and returns the next one, keeping
-// the lock (renewed), or releases the lock when the list is empty.
+// completeLua finishes the handled head and returns the next one, keeping the
+// lock (renewed), or releases the lock when the list is empty.
 //
-// KEYS: list, lock, pending. ARGV: token, lock TTL ms, seen prefix, dedup TTL s,
-// chat key, handled update_id ("" when unknown).
 // Returns {3} the lock was lost (the id is still marked done; nothing popped);
-// {1, skipped} list empty: key left the pending set and the lock is released;
-// {2, skipped, head, id, was_running} the next head, lock held and renewed.
-var completeScript = redis.NewScript(headLua + `
-if ARGV[6] ~= '' then redis.call('SET', ARGV[3] .. ARGV[6], 'done', 'EX', ARGV[4]) end
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {3} end
-redis.call('LPOP', KEYS[1])
-local r = head_of(KEYS[1], ARGV[3], ARGV[4])
-if not r[1] then
-  redis.call('SREM', KEYS[3], ARGV[5])
-  redis.call('DEL', KEYS[2])
-  return {1, r[4]}
+// {1, skipped, flood} list empty: key left the pending set and the lock is released;
+// {2, skipped, head, id, was_running, flood} the next head, lock held and renewed.
+const completeLua = `
+local function complete_chat(list, lock, pending, token, lttl, seenp, dttl, chat, done)
+  if done ~= '' then redis.call('SET', seenp .. done, 'done', 'EX', dttl) end
+  if redis.call('GET', lock) ~= token then return {3} end
+  local h = redis.call('LINDEX', list, 0)
+  if h and (done == '' or id_of(h) == done) then redis.call('LPOP', list) end
+  local r = head_of(list, seenp, dttl)
+  if not r[1] then
+    redis.call('SREM', pending, chat)
+    redis.call('DEL', lock)
+    return {1, r[4], r[5]}
+  end
+  redis.call('PEXPIRE', lock, lttl)
+  return {2, r[4], r[1], r[2], r[3], r[5]}
 end
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return {2, r[4], r[1], r[2], r[3]}
+`
+
+// completeManyScript completes one handled head in each of several chats (the
+// ones whose replies were delivered while the previous call was on its way).
+//
+// KEYS: pending, then list and lock of each chat. ARGV: lock lease ms, seen
+// prefix, dedup TTL s, then per chat: chat key, token, finished update_id ("" when
+// unknown). Returns one completeLua answer per chat.
+var completeManyScript = redis.NewScript(headLua + completeLua + `
+local out = {}
+for c = 1, (#KEYS - 1) / 2 do
+  local a = 4 + 3 * (c - 1)
+  out[c] = complete_chat(KEYS[2 * c], KEYS[2 * c + 1], KEYS[1], ARGV[a + 1], ARGV[1], ARGV[2], ARGV[3], ARGV[a], ARGV[a + 2])
+end
+return out
 `)
 
-// renewScript extends the lock if the caller still holds it (compare-and-expire);
-// used on a timer only while one update's handling takes long.
+// renewManyScript extends the locks the caller holds (compare-and-expire), one
+// call for every chat a replica holds.
 //
-// KEYS: lock. ARGV: token, lock TTL ms. Returns 1 renewed, 0 lost.
-var renewScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
+// KEYS: locks. ARGV: lock lease ms, then one token per lock. Returns per lock 1
+// renewed or 0 lost.
+var renewManyScript = redis.NewScript(`
+local out = {}
+for i, k in ipairs(KEYS) do
+  if redis.call('GET', k) == ARGV[i + 1] then
+    redis.call('PEXPIRE', k, ARGV[1])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
+`)
+
+// releaseScript gives chats back after Redis failed under them or at shutdown:
+// it marks updates done that were finished meanwhile (so they are not answered
+// again) and deletes each lock that still holds the caller's token.
+//
+// KEYS: locks. ARGV: seen prefix, dedup TTL s, then per lock: token and a
+// comma-separated list of finished update_ids (may be empty). Returns the number
+// of locks released.
+var releaseScript = redis.NewScript(`
+local n = 0
+for i, k in ipairs(KEYS) do
+  local token, done = ARGV[2 * i + 1], ARGV[2 * i + 2]
+  for id in string.gmatch(done, '%d+') do
+    redis.call('SET', ARGV[1] .. id, 'done', 'EX', ARGV[2])
+  end
+  if token ~= '' and redis.call('GET', k) == token then
+    redis.call('DEL', k)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// sweepScript lists the pending chats nobody holds: a crashed replica's once its
+// lease expired, and chats left over by a Redis outage.
+//
+// KEYS: pending. ARGV: lock key prefix ("<prefix>:lock:"). Returns chat keys.
+var sweepScript = redis.NewScript(`
+local out = {}
+for _, chat in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. chat) == 0 then out[#out + 1] = chat end
+end
+return out
 `)

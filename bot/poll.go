@@ -213,3 +213,18 @@ func (p *poller) confirm() {
 		p.b.log.Warn("confirming handled updates at shutdown failed; they are deduplicated on restart", "err", err)
 	}
 }
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

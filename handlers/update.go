@@ -19,6 +19,10 @@ type Update struct {
 	// if any, is in Text). Venue is set, besides Location, for a shared place.
 	Media *Media
 	Venue *Venue
+	// Skipped is how many earlier updates of this chat the transport dropped
+	// unanswered because the chat sent far more than anyone types (a flood);
+	// the conversation says so once, then answers this update.
+	Skipped int
 }
 
 // User is the sender of an update.

@@ -24,6 +24,8 @@ type Metrics struct {
 	crisis      *prometheus.CounterVec
 	duplicates  prometheus.Counter
 	inflight    prometheus.Gauge
+	replies     *prometheus.CounterVec
+	skipped     prometheus.Counter
 }
 
 // New creates the collectors on a fresh registry (with Go and process collectors).
@@ -39,7 +41,7 @@ func New() *Metrics {
 		}, []string{"status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sozialraumbot_handler_duration_seconds",
-			Help:    "Time to handle one update, including replies.",
+			Help:    "Time the conversation took for one update (its replies are delivered afterwards).",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"type"}),
 		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -60,9 +62,16 @@ func New() *Metrics {
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sozialraumbot_updates_in_flight", Help: "Updates being handled now.",
 		}),
+		replies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sozialraumbot_replies_total",
+			Help: "Replies to parents, by result (delivered; failed: rejected by Telegram or the chat blocked the bot; expired: given up after waiting too long).",
+		}, []string{"result"}),
+		skipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sozialraumbot_updates_skipped_total", Help: "Updates skipped unanswered because their chat had too many waiting (a flood).",
+		}),
 	}
 	reg.MustRegister(m.updates, m.resolver, m.latency, m.apiErrors, m.broadcast, m.redisErrors,
-		m.crisis, m.duplicates, m.inflight,
+		m.crisis, m.duplicates, m.inflight, m.replies, m.skipped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -143,5 +152,19 @@ func (m *Metrics) Duplicate() {
 func (m *Metrics) InFlight(delta float64) {
 	if m != nil {
 		m.inflight.Add(delta)
+	}
+}
+
+// Reply counts one reply to a parent by result: delivered, failed or expired.
+func (m *Metrics) Reply(result string) {
+	if m != nil {
+		m.replies.WithLabelValues(result).Inc()
+	}
+}
+
+// Skipped counts n updates skipped by the per-chat cap.
+func (m *Metrics) Skipped(n int) {
+	if m != nil && n > 0 {
+		m.skipped.Add(float64(n))
 	}
 }

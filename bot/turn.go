@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// handleLocal handles an update held in memory; skipped is the number of the
+// chat's updates the cap dropped before it.
+func (d *dispatcher) handleLocal(j *job, skipped int) *turn {
+	t := newTurn()
+	t.job, t.updateID, t.kind = j, j.m.update.ID, j.m.kind
+	if id := j.m.update.ID; id != 0 && d.recent.has(id) {
+		d.metrics.Duplicate()
+		d.log.Debug("duplicate update", "update_id", id)
+		return t
+	}
+	m := j.m
+	m.update.Skipped = skipped
+	d.call(m, t)
+	return t
+}
+
+// handleHead handles the inbox head in hand. Redis already deduplicated it
+// (skipped ids done, marked it running); the in-memory ids catch an update
+// handled here whose complete failed.
+func (d *dispatcher) handleHead(c *chat) *turn {
+	h := c.head
+	c.head = head{}
+	t := newTurn()
+	t.redisID = h.id
+	var u models.Update
+	if err := json.Unmarshal(h.raw, &u); err != nil {
+		d.log.Error("dropping undecodable update from the inbox", "key", c.key, "err", err)
+		return t
+	}
+	m, ok := mapUpdate(&u)
+	if !ok {
+		return t
+	}
+	t.updateID, t.kind = u.ID, m.kind
+	if d.recent.has(u.ID) {
+		d.metrics.Duplicate()
+		d.log.Debug("duplicate update", "update_id", u.ID)
+		return t
+	}
+	if h.rerun {
+		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", u.ID)
+	}
+	m.update.Skipped = h.flood
+	d.call(m, t)
+	return t
+}
+
+// call runs the conversation with a timeout and a recorder as its Replier,
+// recovering a panic; the turn gets the replies recorded (also those before a
+// panic).
+func (d *dispatcher) call(m mapped, t *turn) {
+	rec := &recorder{}
+	d.metrics.InFlight(1)
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			// The panic value and stack are code facts; the update's text is not logged.
+			d.log.Error("conversation panicked", "update_id", m.update.ID, "kind", m.kind,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+		t.replies = rec.close()
+		t.born = time.Now()
+		d.metrics.InFlight(-1)
+		d.metrics.Handled(m.kind, time.Since(start))
+	}()
+	ctx, cancel := context.WithTimeout(d.baseCtx, d.timeout)
+	defer cancel()
+	if err := d.conv.Handle(ctx, rec, m.update); err != nil {
+		d.log.Error("handling update failed", "update_id", m.update.ID, "kind", m.kind, "err", err)
+	}
+}

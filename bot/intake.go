@@ -140,14 +140,15 @@ func (d *dispatcher) adopt(key string, h *held) {
 	d.sched.ready(c)
 }
 
-// queueLocal queues an update held in memory. A chat keeps at most maxPending
-// of them; the oldest waiting one is skipped to make room (the conversation is
-// told with the next update it gets, Update.Skipped).
+// queueLocal queues an update held in memory. A chat keeps at most maxPending,
+// the one in hand included (as the Redis inbox does); the oldest waiting one is
+// skipped to make room (the conversation is told with the next update it gets,
+// Update.Skipped).
 func (d *dispatcher) queueLocal(key string, j *job) {
 	var drop *job
 	d.mu.Lock()
 	c := d.chatLocked(key)
-	if len(c.local) >= d.maxPending {
+	if len(c.local) >= d.maxPending-1 {
 		drop = c.local[0]
 		c.local[0] = nil
 		c.local = c.local[1:]

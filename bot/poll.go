@@ -100,7 +100,7 @@ func (p *poller) run(ctx context.Context) {
 			}
 		}
 		p.advance()
-		raws, err := b.getUpdates(ctx, p.offset, b.opts.PollTimeout, 100)
+		raws, err := b.getUpdates(ctx, p.offset, b.opts.PollTimeout, pollLimit)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -188,17 +188,37 @@ func (p *poller) advance() {
 }
 
 // waitFront waits until the oldest update in hand is accepted, so that the next
-// getUpdates can confirm it (without Redis that means handled). Polling on while
-// nothing can be confirmed would only fetch the same updates again.
+// getUpdates can confirm it (without Redis that means handled and its replies
+// delivered). Telegram serves updates only from the oldest unconfirmed one on,
+// so polling while the front is not accepted fetches the updates in hand again
+// (skipped) and, behind them, new ones: the poller does that every repollEvery,
+// so a chat whose reply waits out a long retry_after does not keep other chats'
+// new messages from being fetched. With a full batch in hand nothing new can
+// come, and it only waits.
 func (p *poller) waitFront(ctx context.Context) {
 	if len(p.hand) == 0 {
 		return
 	}
+	var repoll <-chan time.Time
+	if len(p.hand) < pollLimit {
+		t := time.NewTimer(repollEvery)
+		defer t.Stop()
+		repoll = t.C
+	}
 	select {
 	case <-p.hand[0].accepted:
+	case <-repoll:
 	case <-ctx.Done():
 	}
 }
+
+// pollLimit is getUpdates' limit: the most updates one call returns.
+const pollLimit = 100
+
+// repollEvery is how often the poller looks for new updates while the oldest
+// one in hand is not accepted yet (only without Redis, where accepted means
+// answered).
+const repollEvery = 500 * time.Millisecond
 
 // confirm tells Telegram, after shutdown, that every accepted update is done, so
 // a restart does not get them again.

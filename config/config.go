@@ -41,6 +41,13 @@ type Config struct {
 	StateTTL time.Duration `env:"STATE_TTL" yaml:"state_ttl"`
 	// MaxConcurrency bounds the updates handled at the same time by one process.
 	MaxConcurrency int `env:"MAX_CONCURRENCY" yaml:"max_concurrency"`
+	// LockLease is how long a chat's lock in Redis lives without renewal; the
+	// holder renews it every third of the lease. It bounds how long a crashed
+	// replica's chats wait before another replica takes them over.
+	LockLease time.Duration `env:"LOCK_LEASE" yaml:"lock_lease"`
+	// ReplyMaxAge is how long a reply to a parent may wait for Telegram (429s,
+	// outages) before it is given up, logged and counted.
+	ReplyMaxAge time.Duration `env:"REPLY_MAX_AGE" yaml:"reply_max_age"`
 	// Staff may send announcements; file only.
 	Staff []Staff `env:"-" yaml:"staff"`
 
@@ -147,5 +154,7 @@ func Defaults() Config {
 		Languages:      []string{"de", "en", "uk", "ar", "tr"},
 		StateTTL:       720 * time.Hour,
 		MaxConcurrency: 16,
+		LockLease:      5 * time.Second,
+		ReplyMaxAge:    6 * time.Hour,
 	}
 }

@@ -23,6 +23,10 @@ const (
 	MaxStateTTL      = 365 * 24 * time.Hour // storage limitation (DSGVO Art. 5(1)(e))
 	MaxConcurrency   = 1000
 	MaxOperatorLen   = 500
+	MinLockLease     = time.Second     // renewed every third: shorter is all renewal traffic
+	MaxLockLease     = 5 * time.Minute // a crashed replica's chats wait this long
+	MinReplyMaxAge   = time.Hour       // a reply outlives a long 429 or a Telegram outage
+	MaxReplyMaxAge   = 24 * time.Hour  // Telegram drops unconfirmed updates after a day, too
 )
 
 var (
@@ -169,6 +173,12 @@ func (c *Config) validateRest(p *problems) {
 	}
 	if c.MaxConcurrency < 1 || c.MaxConcurrency > MaxConcurrency {
 		p.add("MAX_CONCURRENCY (max_concurrency)", "is %d; use 1 to %d", c.MaxConcurrency, MaxConcurrency)
+	}
+	if c.LockLease < MinLockLease || c.LockLease > MaxLockLease {
+		p.add("LOCK_LEASE (lock_lease)", "is %s; use %s to %s (it is renewed every third while held)", c.LockLease, MinLockLease, MaxLockLease)
+	}
+	if c.ReplyMaxAge < MinReplyMaxAge || c.ReplyMaxAge > MaxReplyMaxAge {
+		p.add("REPLY_MAX_AGE (reply_max_age)", "is %s; use %s to %s", c.ReplyMaxAge, MinReplyMaxAge, MaxReplyMaxAge)
 	}
 	b := c.Broadcast
 	if !(b.Rate > 0 && b.Rate <= MaxBroadcastRate) { // also rejects NaN

@@ -80,6 +80,12 @@ func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
 	}
 	before := cloneState(t.st)
 
+	if u.Skipped > 0 {
+		// The transport dropped earlier updates of a flood: say so once, then answer this one.
+		if serr := h.say(ctx, t, "flood_skipped", map[string]any{"Count": u.Skipped}); serr != nil {
+			return serr
+		}
+	}
 	err = h.dispatch(ctx, t)
 
 	if t.stateOK && !t.deleted {

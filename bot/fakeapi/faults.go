@@ -40,6 +40,20 @@ func (s *Server) FailChat(chatID int64, status, n int) {
 	s.chatFaults[chatID] = &fault{n: n, status: status, retryAfter: 1}
 }
 
+// RateLimitChat makes the next n calls addressed to chatID (n < 0: all of them)
+// fail with 429 and parameters.retry_after = retryAfter seconds, as Telegram
+// answers a bot that writes into one chat too fast. It replaces an earlier
+// FailChat or RateLimitChat of the chat.
+func (s *Server) RateLimitChat(chatID int64, n, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n == 0 {
+		delete(s.chatFaults, chatID)
+		return
+	}
+	s.chatFaults[chatID] = &fault{n: n, status: http.StatusTooManyRequests, retryAfter: max(retryAfter, 1)}
+}
+
 // ClearFaults removes every injected failure and latency.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()

@@ -35,6 +35,7 @@ type API struct {
 	wake      chan struct{} // closed and replaced when updates are pushed
 	chats     map[int64]chan Reply
 	msgIDs    map[int64]int
+	limited   map[int64]bool // chats whose messages Telegram answers with 429
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -43,6 +44,7 @@ type API struct {
 	polls     atomic.Int64
 	unrouted  atomic.Int64 // replies to chats nobody listens to
 	overflows atomic.Int64 // replies dropped because a listener's buffer was full
+	refused   atomic.Int64 // messages answered with 429 (Limit)
 }
 
 // queued is one update waiting for getUpdates.
@@ -78,6 +80,7 @@ func NewAPI() *API {
 		wake:    make(chan struct{}),
 		chats:   map[int64]chan Reply{},
 		msgIDs:  map[int64]int{},
+		limited: map[int64]bool{},
 		closing: make(chan struct{}),
 	}
 	a.srv = httptest.NewServer(http.HandlerFunc(a.serveHTTP))
@@ -109,6 +112,14 @@ func (a *API) Listen(chat int64) <-chan Reply {
 	return ch
 }
 
+// Limit makes the fake answer every message into chat with 429 and
+// retry_after 1 s, as Telegram does for a chat the bot writes into too fast.
+func (a *API) Limit(chat int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.limited[chat] = true
+}
+
 // Push queues an update (its update_id is assigned here) and returns its id.
 // Ids are assigned and queued under one lock, so the queue stays in id order.
 func (a *API) Push(u models.Update) int64 {
@@ -134,6 +145,7 @@ type Stats struct {
 	Overflows int64 // replies dropped because the chat's listener lagged
 	Pending   int   // updates not yet confirmed by the bot
 	Confirmed int64 // highest offset the bot confirmed
+	Refused   int64 // messages answered with 429 (Limit)
 }
 
 // Stats returns the counters so far.
@@ -142,7 +154,7 @@ func (a *API) Stats() Stats {
 	pending, confirmed := len(a.queue), a.confirmed
 	a.mu.Unlock()
 	return Stats{Requests: a.requests.Load(), Polls: a.polls.Load(), Unrouted: a.unrouted.Load(),
-		Overflows: a.overflows.Load(), Pending: pending, Confirmed: confirmed}
+		Overflows: a.overflows.Load(), Pending: pending, Confirmed: confirmed, Refused: a.refused.Load()}
 }
 
 func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -184,6 +196,13 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch rep.Method {
 	case "sendMessage", "sendContact", "sendLocation":
 		a.mu.Lock()
+		if a.limited[rep.ChatID] {
+			a.mu.Unlock()
+			a.refused.Add(1)
+			writeJSON(w, http.StatusTooManyRequests,
+				`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
+			return
+		}
 		a.msgIDs[rep.ChatID]++
 		rep.MessageID = a.msgIDs[rep.ChatID]
 		a.mu.Unlock()

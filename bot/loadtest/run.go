@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/directory"
@@ -41,6 +42,12 @@ type Config struct {
 	// so the offered load is about Parents/Think updates per second and latency can
 	// be measured below saturation. 0: no pause, the closed loop's maximum load.
 	Think time.Duration
+	// Flood adds chats that write FloodRate messages per second each without
+	// waiting for answers, while the fake answers every message into them with
+	// 429 (retry_after 1 s), as Telegram does for a chat written into too fast.
+	// The parents are measured as usual: their latency under the flood.
+	Flood     int
+	FloodRate float64 // messages per second per flooding chat [20]
 }
 
 func (c Config) withDefaults() Config {
@@ -60,6 +67,9 @@ func (c Config) withDefaults() Config {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
+	if c.FloodRate <= 0 {
+		c.FloodRate = 20
+	}
 	return c
 }
 
@@ -76,6 +86,11 @@ type Result struct {
 	// Unattributed are replies the fake could not hand to a simulated chat
 	// (unknown chat, or the chat's buffer was full); 0 in a sound run.
 	Unattributed int64 `json:"unattributed_replies"`
+	// Flood is the number of flooding chats (Config.Flood); FloodPushed the
+	// updates they sent, Refused the messages the fake answered with 429.
+	Flood       int   `json:"flood_chats,omitempty"`
+	FloodPushed int64 `json:"flood_updates,omitempty"`
+	Refused     int64 `json:"refused_429,omitempty"`
 
 	PerSecond float64       `json:"updates_per_second"`
 	P50       time.Duration `json:"p50_ns"`
@@ -163,6 +178,13 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	defer stopParents()
 	start := time.Now()
 	var wg sync.WaitGroup
+	var floodPushed atomic.Int64
+	for i := range cfg.Flood {
+		chat := int64(2_000_000 + i)
+		api.Limit(chat)
+		api.Listen(chat) // its 429s are not replies; nothing else may come
+		wg.Go(func() { flood(stop, api, script, chat, cfg.FloodRate, &floodPushed) })
+	}
 	for _, p := range parents {
 		wg.Go(func() { p.run(stop) })
 	}
@@ -180,10 +202,14 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 		P50: hist.Quantile(0.50), P95: hist.Quantile(0.95), P99: hist.Quantile(0.99), Max: hist.Max(), Mean: hist.Mean(),
 		RedisErrors: redisAfter.Errors - redisBefore.Errors, GCCycles: after.NumGC - before.NumGC,
 		Unattributed: apiAfter.Unrouted - apiBefore.Unrouted + apiAfter.Overflows - apiBefore.Overflows,
+		Flood:        cfg.Flood, FloodPushed: floodPushed.Load(), Refused: apiAfter.Refused - apiBefore.Refused,
 	}
 	r.Peak, r.Series = smp.result()
 	if len(r.Series) > 0 {
 		r.Start, r.End = r.Series[0], r.Series[len(r.Series)-1]
+	}
+	if r.Flood > 0 {
+		r.Unattributed = 0 // the flooding chats' listeners are never read
 	}
 	if n := float64(r.Updates); n > 0 {
 		r.PerSecond = n / elapsed.Seconds()
@@ -207,6 +233,25 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	return r, nil
 }
 
+// flood pushes place questions into chat at rate per second until stop ends,
+// without waiting for answers.
+func flood(stop context.Context, api *API, script *Script, chat int64, rate float64, pushed *atomic.Int64) {
+	t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+	defer t.Stop()
+	rng := rand.New(rand.NewPCG(uint64(chat), 7))
+	p := &parent{chat: chat, rng: rng}
+	for {
+		select {
+		case <-stop.Done():
+			return
+		case <-t.C:
+		}
+		place := script.places[rng.IntN(len(script.places))]
+		api.Push(p.update(Step{Kind: KindText, Text: Typo(rng, place.Name), Lang: "de"}))
+		pushed.Add(1)
+	}
+}
+
 // warmUp waits until the bot answers a first message.
 func warmUp(ctx context.Context, api *API, script *Script, cfg Config, botDone <-chan struct{}) error {
 	const chat = 999_999
@@ -228,6 +273,11 @@ func warmUp(ctx context.Context, api *API, script *Script, cfg Config, botDone <
 // String renders a result for a terminal.
 func (r Result) String() string {
 	mib := func(b uint64) float64 { return float64(b) / (1 << 20) }
+	flood := ""
+	if r.Flood > 0 {
+		flood = fmt.Sprintf("\n  flood: %d chats sent %d updates; the fake answered %d messages into them with 429",
+			r.Flood, r.FloodPushed, r.Refused)
+	}
 	return fmt.Sprintf("%s: %d parents, %d updates in %s = %.0f updates/s (timeouts %d, extra replies %d)\n"+
 		"  reply latency p50 %s  p95 %s  p99 %s  max %s\n"+
 		"  per update: %.2f Bot API calls, %.2f Redis commands in %.2f round trips, %.0f allocs, %.1f KiB (whole process)\n"+
@@ -236,7 +286,7 @@ func (r Result) String() string {
 		r.P50, r.P95, r.P99, r.Max.Round(time.Microsecond),
 		r.APICallsPerUpdate, r.RedisCmdsPerUpdate, r.RedisTripsPerUpdate, r.AllocsPerUpdate, r.BytesPerUpdate/1024,
 		mib(r.Peak.HeapInuse), mib(r.Peak.Sys), r.Start.Goroutines, r.End.Goroutines, r.Peak.Goroutines, r.GCCycles) +
-		r.redisBreakdown()
+		r.redisBreakdown() + flood
 }
 
 // redisBreakdown lists Redis commands per update by name, most frequent first.

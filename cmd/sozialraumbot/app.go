@@ -54,7 +54,8 @@ type appOptions struct {
 	// reloadSignals, when set, makes run reload on every value (serve: SIGHUP).
 	reloadSignals <-chan os.Signal
 	// noMenu leaves Telegram's command menu and descriptions alone (the load tool).
-	noMenu bool
+	noMenu   bool
+	chatPace bot.ChatPace // per-chat reply pace; zero: Telegram's limits (the load tool turns it off)
 }
 
 // newApp loads the directory, connects Redis (lazily: an outage at start is not
@@ -103,6 +104,9 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 			SecretToken: cfg.Telegram.WebhookSecret.Reveal(),
 		},
 		MaxConcurrency: cfg.MaxConcurrency,
+		LockLease:      cfg.LockLease,
+		ReplyMaxAge:    cfg.ReplyMaxAge,
+		ChatPace:       o.chatPace,
 		Metrics:        a.metrics,
 		Logger:         log,
 		HTTPClient:     o.httpClient,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/heidekreis/sozialraumbot/bot"
 	"github.com/heidekreis/sozialraumbot/bot/loadtest"
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/directory"
@@ -61,6 +62,8 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load run of our bot to `file`")
 	omit := fs.String("omit", "", "comma-separated steps to leave out of the dialogues, e.g. /meinedaten")
 	think := fs.Duration("think", 0, "each parent's pause after an answer (0: closed loop at full load); parents/think is the offered load")
+	flood := fs.Int("flood", 0, "add this many chats that each write -flood-rate messages a second while Telegram answers them with 429; the parents' latency under the flood is measured")
+	floodRate := fs.Float64("flood-rate", 20, "messages per second of each flooding chat (with -flood)")
 	drill := fs.String("drill", "", "fault drills are Go tests: see -h")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot loadtest [flags]")
@@ -99,7 +102,8 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	}
 	var errs []error
 	if *duration > 0 {
-		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration, Omit: splitList(*omit), Think: *think}
+		cfg := loadtest.Config{Directory: dir, Parents: *parents, Duration: *duration, Omit: splitList(*omit), Think: *think,
+			Flood: *flood, FloodRate: *floodRate}
 		fmt.Fprintf(progress, "load: our bot (serve code path, Redis %s), %d parents, %s ...\n", redactURL(url), *parents, *duration)
 		stopProfile, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -190,7 +194,9 @@ func runAppAgainst(ctx context.Context, e env, apiURL, redisURL, prefix string, 
 	if err != nil {
 		return err
 	}
-	a, err := newApp(cfg, cfg.Logger(e.stderr), appOptions{noOps: true, noMenu: true})
+	// The simulated parents write far faster than anyone types and the fake has
+	// no per-chat limit: Telegram's per-chat pace would measure the pace, not the bot.
+	a, err := newApp(cfg, cfg.Logger(e.stderr), appOptions{noOps: true, noMenu: true, chatPace: bot.NoChatPace})
 	if err != nil {
 		return err
 	}
@@ -254,6 +260,9 @@ func printLoadReport(w io.Writer, rep loadtestReport) {
 		fmt.Fprintln(w, rep.Bare)
 	}
 	switch {
+	case rep.Ours != nil && rep.Ours.Flood > 0:
+		fmt.Fprintf(w, "under a flood of %d chats (429 to each): our parents' p50 %s, p99 %s, max %s\n",
+			rep.Ours.Flood, rep.Ours.P50, rep.Ours.P99, rep.Ours.Max)
 	case rep.Ours != nil && rep.Bare != nil && rep.Think > 0:
 		// With think time both serve the offered load: the ratio says nothing.
 		fmt.Fprintf(w, "ratio ours/bare: %.1f%% of the offered load (think %s); run with -think 0 for the throughput goal\n",

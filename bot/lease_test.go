@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"slices"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// TestLeaseRenewedWhileReplyWaits: a chat whose reply waits (429s) longer than
+// the lock's lease keeps its lock: the lease keeper renews it although no
+// worker runs the chat, so the other replica never takes the chat over and
+// the update is handled and answered once.
+func TestLeaseRenewedWhileReplyWaits(t *testing.T) {
+	c := redistest.Client(t)
+	prefix := redistest.Prefix(t)
+	api := fakeapi.Start(t)
+	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
+	var replicas [2]*running
+	var convs [2]*echoConv
+	for i := range replicas {
+		convs[i] = &echoConv{}
+		replicas[i] = startBot(t, api, Options{Conversation: convs[i], Redis: c, KeyPrefix: prefix,
+			Mode: ModeWebhook, Webhook: wh, LockLease: time.Second, SweepInterval: 100 * time.Millisecond})
+		waitReady(t, replicas[i].bot)
+	}
+	api.RateLimitChat(9, 3, 1) // about 3 s of waiting: three leases
+	u := fakeapi.TextUpdate(9, "de", "Munster")
+	u.ID = 9901
+	if code := postUpdate(t, replicas[0].bot, "s3cret", u); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if _, err := api.WaitFunc(1, waitLong, func(r fakeapi.Request) bool { return r.ChatID == 9 && r.Status == 200 }); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the chat is done", func() bool { return c.Exists(t.Context(), prefix+":inbox:c9").Val() == 0 })
+	for _, r := range replicas {
+		if err := r.stop(t); err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(convs[0].handled()) + len(convs[1].handled()); n != 1 {
+		t.Errorf("the update was handled %d times, want once (lock lost while the reply waited?)", n)
+	}
+	if got := texts(api, 9); !slices.Equal(got, []string{"echo: Munster"}) {
+		t.Errorf("answers %q", got)
+	}
+}
+
+// aofRedis is a redis-server of this test with AOF persistence (fsync on every
+// write), in its own directory, on port (0: a free one).
+type aofRedis struct {
+	t    *testing.T
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+func startAOFRedis(t *testing.T) *aofRedis {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &aofRedis{t: t, dir: t.TempDir(), port: l.Addr().(*net.TCPAddr).Port}
+	l.Close()
+	r.start()
+	t.Cleanup(r.kill)
+	return r
+}
+
+func (r *aofRedis) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)) }
+
+// start runs redis-server on the directory (replaying its AOF, if any) and waits until it answers.
+func (r *aofRedis) start() {
+	r.t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		r.t.Fatal("redis-server is needed (apt-get install redis-server)")
+	}
+	r.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port), "--dir", r.dir,
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always")
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
+	defer c.Close()
+	deadline := time.Now().Add(waitLong)
+	for c.Ping(context.Background()).Err() != nil {
+		if time.Now().After(deadline) {
+			r.t.Fatal("own redis-server did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// kill stops redis-server with SIGKILL, as a crash would.
+func (r *aofRedis) kill() {
+	if r.cmd != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.cmd = nil
+	}
+}
+
+// TestRedisRestartFromAOFReleasesOwnLocks: Redis dies while a chat's reply is
+// on its way and comes back from its AOF with the chat's lock (a long lease)
+// and the chat's next update in it. The bot does not wait for the lease: once
+// Redis answers, it marks the delivered update done and gives the lock back,
+// so the next update is answered at once, and the first is not answered again.
+// (Before: the chat waited for the lease to run out.)
+func TestRedisRestartFromAOFReleasesOwnLocks(t *testing.T) {
+	rs := startAOFRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: rs.addr(), DialTimeout: 200 * time.Millisecond,
+		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { c.Close() })
+	api := fakeapi.Start(t)
+	api.SetLatency("sendMessage", time.Second)
+	conv := &echoConv{}
+	m := metrics.New()
+	const lease = time.Minute // far longer than the test may wait
+	r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: "aof", LockLease: lease,
+		SweepInterval: 100 * time.Millisecond, Metrics: m})
+	ids := api.Push(fakeapi.TextUpdate(8, "de", "eins"), fakeapi.TextUpdate(8, "de", "zwei"))
+	if err := api.WaitConfirmed(ids[1]+1, waitLong); err != nil { // both in the inbox
+		t.Fatal(err)
+	}
+	rs.kill() // while "eins" is on its way to Telegram
+	if _, err := api.WaitChat("sendMessage", 8, 1, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the bot noticed the outage", func() bool {
+		return counterSum(t, m, "sozialraumbot_redis_errors_total") >= 1
+	})
+	rs.start() // from the AOF: the chat's lock (a minute's lease) and "zwei" are back
+	start := time.Now()
+	check := redis.NewClient(&redis.Options{Addr: rs.addr()})
+	defer check.Close()
+	if _, err := api.WaitChat("sendMessage", 8, 2, waitLong); err != nil {
+		t.Fatalf("the chat's next update was not answered after Redis came back (waiting for a %s lease?): %v", lease, err)
+	}
+	t.Logf("answered %s after Redis came back", time.Since(start).Round(time.Millisecond))
+	waitUntil(t, "the chat is done", func() bool { return check.Exists(t.Context(), "aof:inbox:c8").Val() == 0 })
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(api, 8); !slices.Equal(got, []string{"echo: eins", "echo: zwei"}) {
+		t.Errorf("answers %q, want each once in order", got)
+	}
+	if n := len(conv.handled()); n != 2 {
+		t.Errorf("handled %d updates, want 2", n)
+	}
+}

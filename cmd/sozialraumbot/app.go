@@ -56,6 +56,8 @@ type appOptions struct {
 	// noMenu leaves Telegram's command menu and descriptions alone (the load tool).
 	noMenu   bool
 	chatPace bot.ChatPace // per-chat reply pace; zero: Telegram's limits (the load tool turns it off)
+	// redis is a client of the caller's (drills: fail-fast timeouts); nil: from the configuration.
+	redis redis.UniversalClient
 }
 
 // newApp loads the directory, connects Redis (lazily: an outage at start is not
@@ -66,7 +68,10 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("BROADCAST_QUIET_HOURS: %w", err)
 	}
-	a.rdb = cfg.NewRedisClient()
+	a.rdb = o.redis
+	if a.rdb == nil {
+		a.rdb = cfg.NewRedisClient()
+	}
 	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
 	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, a.store, broadcast.Options{
 		Rate:            cfg.Broadcast.Rate,

@@ -52,6 +52,7 @@ type drillRedis struct {
 	t    *testing.T
 	port int
 	cmd  *exec.Cmd
+	aof  string // with AOF persistence: its directory (a restart replays it)
 }
 
 // startDrillRedis starts redis-server on a free port; the test fails (never
@@ -72,13 +73,37 @@ func startDrillRedis(t *testing.T) *drillRedis {
 	return r
 }
 
+// startDrillRedisAOF is startDrillRedis with AOF persistence (every write
+// fsynced, as a careful production setup): a restart after SIGKILL replays it.
+func startDrillRedisAOF(t *testing.T) *drillRedis {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Fatalf("the drill needs redis-server in PATH (apt-get install redis-server): %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &drillRedis{t: t, port: ln.Addr().(*net.TCPAddr).Port, aof: t.TempDir()}
+	ln.Close()
+	r.start()
+	t.Cleanup(r.kill)
+	return r
+}
+
 func (r *drillRedis) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
 
-// start runs redis-server (no persistence: a restart loses everything) and waits until it answers.
+// start runs redis-server and waits until it answers. Without AOF a restart
+// loses everything; with it, the restart replays the AOF.
 func (r *drillRedis) start() {
 	r.t.Helper()
-	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", r.t.TempDir())
+	args := []string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--save", ""}
+	if r.aof != "" {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always", "--dir", r.aof)
+	} else {
+		args = append(args, "--appendonly", "no", "--dir", r.t.TempDir())
+	}
+	r.cmd = exec.Command("redis-server", args...)
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("starting redis-server: %v", err)
 	}
@@ -133,12 +158,19 @@ type drillApp struct {
 // ends; at the end it checks a clean shutdown, no panic and no token in the log.
 func startDrillApp(t *testing.T, vars map[string]string) *drillApp {
 	t.Helper()
+	return startDrillAppWith(t, vars, appOptions{})
+}
+
+// startDrillAppWith is startDrillApp with app options (e.g. a Redis client of the drill's own).
+func startDrillAppWith(t *testing.T, vars map[string]string, o appOptions) *drillApp {
+	t.Helper()
 	cfg, err := config.LoadFlags(drillEnv(vars), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := &drillApp{log: &drillLog{}, done: make(chan error, 1)}
-	a, err := newApp(cfg, cfg.Logger(d.log), appOptions{noOps: true})
+	o.noOps = true
+	a, err := newApp(cfg, cfg.Logger(d.log), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // wraps handlers.ErrBlocked (403), *handlers.RetryAfterError (429, with
 // Telegram's retry_after), handlers.ErrBadRequest (400) or handlers.ErrTemporary
 // (5xx, network). The broadcast worker paces and retries itself; the
-// conversation uses NewRetrier(sender) to ride out short failures.
+// conversation's replies are delivered, paced and retried by the dispatcher.
 type Sender struct {
 	api     *tgbot.Bot
 	metrics *metrics.Metrics

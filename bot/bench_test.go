@@ -44,7 +44,9 @@ func benchBot(b *testing.B, c redis.UniversalClient, prefix string, echo bool) {
 	conv := &countConv{echo: echo}
 	logs := &logBuffer{}
 	bot, err := New(Options{Token: testToken, APIURL: api.URL(), Conversation: conv, Redis: c, KeyPrefix: prefix,
-		Logger: logs.logger(), MaxConcurrency: 16, PollTimeout: time.Second})
+		Logger: logs.logger(), MaxConcurrency: 16, PollTimeout: time.Second,
+		// b.N updates into 100 chats at once: no per-chat pace, no flood cap.
+		ChatPace: NoChatPace, MaxPendingPerChat: 1 << 30})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, err
 	}
 	b.api = api
-	b.sender = NewSender(api, opts.Metrics)
+	b.sender = NewSender(api, b.apiURL, opts.HTTPClient, opts.Metrics)
 	if opts.Redis != nil {
 		b.inbox = &inbox{c: opts.Redis, prefix: opts.KeyPrefix, lease: opts.LockLease,
 			dedupTTL: opts.DedupTTL, cap: opts.MaxPendingPerChat}

@@ -41,40 +41,49 @@ var codeInText = regexp.MustCompile(`for method \w+, (\d{3}) `)
 // classify turns an error of go-telegram/bot into an *APIError. The token is
 // redacted from every text.
 func classify(ctx context.Context, method, token string, err error) *APIError {
-	e := &APIError{Method: method, Description: redact(err.Error(), token)}
+	desc := redact(err.Error(), token)
 	var tooMany *tgbot.TooManyRequestsError
 	var migrate *tgbot.MigrateError
+	code, retryAfter := 0, 0
 	switch {
 	case errors.As(err, &tooMany):
-		e.Code = http.StatusTooManyRequests
-		e.kinds = []error{&handlers.RetryAfterError{After: seconds(tooMany.RetryAfter)}}
+		code, retryAfter = http.StatusTooManyRequests, tooMany.RetryAfter
 	case errors.Is(err, tgbot.ErrorForbidden):
-		e.Code = http.StatusForbidden
-		e.kinds = []error{handlers.ErrBlocked}
+		code = http.StatusForbidden
 	case errors.As(err, &migrate), errors.Is(err, tgbot.ErrorBadRequest):
-		e.Code = http.StatusBadRequest
-		e.kinds = []error{handlers.ErrBadRequest}
+		code = http.StatusBadRequest
 	case errors.Is(err, tgbot.ErrorNotFound):
-		// Telegram answers 404 for an unknown method or a malformed URL.
-		e.Code = http.StatusNotFound
-		e.kinds = []error{handlers.ErrBadRequest}
+		code = http.StatusNotFound
 	case errors.Is(err, tgbot.ErrorUnauthorized):
-		// A revoked token: nothing this request can fix, but the messages must not be
-		// lost while the operator fixes the token.
-		e.Code = http.StatusUnauthorized
-		e.kinds = []error{handlers.ErrTemporary}
+		code = http.StatusUnauthorized
 	case errors.Is(err, tgbot.ErrorConflict):
-		e.Code = http.StatusConflict
-		e.kinds = []error{handlers.ErrTemporary}
+		code = http.StatusConflict
 	default:
 		if m := codeInText.FindStringSubmatch(err.Error()); m != nil {
-			e.Code, _ = strconv.Atoi(m[1])
+			code, _ = strconv.Atoi(m[1])
 		}
-		if e.Code >= 400 && e.Code < 500 && e.Code != http.StatusTooManyRequests {
-			e.kinds = []error{handlers.ErrBadRequest}
-		} else {
-			e.kinds = []error{handlers.ErrTemporary} // 5xx, network, unreadable answer
-		}
+	}
+	return apiError(ctx, method, code, desc, retryAfter)
+}
+
+// apiError makes the *APIError of a Bot API call that failed with HTTP status
+// code (0: network error or an unreadable answer).
+func apiError(ctx context.Context, method string, code int, desc string, retryAfter int) *APIError {
+	e := &APIError{Method: method, Code: code, Description: desc}
+	switch {
+	case code == http.StatusTooManyRequests:
+		e.kinds = []error{&handlers.RetryAfterError{After: seconds(retryAfter)}}
+	case code == http.StatusForbidden:
+		e.kinds = []error{handlers.ErrBlocked}
+	case code == http.StatusUnauthorized, code == http.StatusConflict:
+		// A revoked token (or a second poller): nothing this request can fix, but
+		// the messages must not be lost while the operator fixes it.
+		e.kinds = []error{handlers.ErrTemporary}
+	case code >= 400 && code < 500:
+		// 400, and 404 for an unknown method or a malformed URL.
+		e.kinds = []error{handlers.ErrBadRequest}
+	default:
+		e.kinds = []error{handlers.ErrTemporary} // 5xx, network, unreadable answer
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		e.kinds = append(e.kinds, ctxErr)

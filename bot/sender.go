@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -16,6 +18,9 @@ import (
 // Sender is a handlers.Replier over the Telegram Bot API. Texts go out in parse
 // mode HTML without link previews; buttons use the bot's own markup types.
 //
+// The four calls of a reply go out as JSON bodies (jsonAPI), not through
+// go-telegram/bot's multipart forms; everything else uses the library.
+//
 // Sender never retries: every failure comes back at once as an *APIError that
 // wraps handlers.ErrBlocked (403), *handlers.RetryAfterError (429, with
 // Telegram's retry_after), handlers.ErrBadRequest (400) or handlers.ErrTemporary
@@ -23,14 +28,16 @@ import (
 // conversation's replies are delivered, paced and retried by the dispatcher.
 type Sender struct {
 	api     *tgbot.Bot
+	json    *jsonAPI
 	metrics *metrics.Metrics
 }
 
 var _ handlers.Replier = (*Sender)(nil)
 
-// NewSender returns a Sender over b. m may be nil.
-func NewSender(b *tgbot.Bot, m *metrics.Metrics) *Sender {
-	return &Sender{api: b, metrics: m}
+// NewSender returns a Sender for the bot of b that calls the Bot API at apiURL
+// ("" for Telegram's) with client (nil: http.DefaultClient). m may be nil.
+func NewSender(b *tgbot.Bot, apiURL string, client *http.Client, m *metrics.Metrics) *Sender {
+	return &Sender{api: b, json: newJSONAPI(apiURL, b.Token(), client), metrics: m}
 }
 
 // NewAPI creates the go-telegram/bot client the bot uses: base URL apiURL (""
@@ -64,10 +71,21 @@ func NewAPI(token, apiURL string, client tgbot.HttpClient, log *slog.Logger) (*t
 // API is the underlying go-telegram/bot client.
 func (s *Sender) API() *tgbot.Bot { return s.api }
 
+// fail classifies and counts a failed library call.
 func (s *Sender) fail(ctx context.Context, method string, err error) error {
 	e := classify(ctx, method, s.api.Token(), err)
 	s.metrics.APIError(e.Code)
 	return e
+}
+
+// call makes a Bot API call as JSON and counts its failure.
+func (s *Sender) call(ctx context.Context, method string, params any) error {
+	err := s.json.call(ctx, method, params)
+	if e, ok := err.(*APIError); ok {
+		s.metrics.APIError(e.Code)
+		return e
+	}
+	return err
 }
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tgbot.True()}
@@ -83,34 +101,23 @@ func (s *Sender) Send(ctx context.Context, chatID int64, m handlers.Message) err
 	if mk := markup(m); mk != nil {
 		p.ReplyMarkup = mk
 	}
-	if _, err := s.api.SendMessage(ctx, p); err != nil {
-		return s.fail(ctx, "sendMessage", err)
-	}
-	return nil
+	return s.call(ctx, "sendMessage", p)
 }
 
 // SendContact sends a contact card.
 func (s *Sender) SendContact(ctx context.Context, chatID int64, c handlers.Contact) error {
-	_, err := s.api.SendContact(ctx, &tgbot.SendContactParams{
+	return s.call(ctx, "sendContact", &tgbot.SendContactParams{
 		ChatID:      chatID,
 		PhoneNumber: c.Phone,
 		FirstName:   c.FirstName,
 		LastName:    c.LastName,
 		VCard:       c.VCard,
 	})
-	if err != nil {
-		return s.fail(ctx, "sendContact", err)
-	}
-	return nil
 }
 
 // AnswerCallback acknowledges a button press, with a short notice when text is set.
 func (s *Sender) AnswerCallback(ctx context.Context, callbackID, text string) error {
-	_, err := s.api.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
-	if err != nil {
-		return s.fail(ctx, "answerCallbackQuery", err)
-	}
-	return nil
+	return s.call(ctx, "answerCallbackQuery", &tgbot.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
 }
 
 // inlineCacheSeconds is how long Telegram may cache an inline answer; answers depend
@@ -119,37 +126,54 @@ const inlineCacheSeconds = 300
 
 // AnswerInline answers an inline query with contact cards and articles (HTML).
 func (s *Sender) AnswerInline(ctx context.Context, queryID string, results []handlers.InlineResult) error {
-	out := make([]models.InlineQueryResult, 0, len(results))
+	out := make([]json.RawMessage, 0, len(results))
+	add := func(r models.InlineQueryResult) error {
+		// The result's type field comes from the library's MarshalCustom.
+		b, err := r.MarshalCustom()
+		if err != nil {
+			return apiError(ctx, "answerInlineQuery", 0, "encoding a result: "+err.Error(), 0)
+		}
+		out = append(out, b)
+		return nil
+	}
 	for _, r := range results {
+		var err error
 		if r.Contact != nil {
-			out = append(out, &models.InlineQueryResultContact{
+			err = add(&models.InlineQueryResultContact{
 				ID:          r.ID,
 				PhoneNumber: r.Contact.Phone,
 				FirstName:   r.Contact.FirstName,
 				LastName:    r.Contact.LastName,
 				VCard:       r.Contact.VCard,
 			})
-			continue
+		} else {
+			err = add(&models.InlineQueryResultArticle{
+				ID:          r.ID,
+				Title:       r.Title,
+				Description: r.Description,
+				InputMessageContent: &models.InputTextMessageContent{
+					MessageText:        r.Text,
+					ParseMode:          models.ParseModeHTML,
+					LinkPreviewOptions: noPreview,
+				},
+			})
 		}
-		out = append(out, &models.InlineQueryResultArticle{
-			ID:          r.ID,
-			Title:       r.Title,
-			Description: r.Description,
-			InputMessageContent: &models.InputTextMessageContent{
-				MessageText:        r.Text,
-				ParseMode:          models.ParseModeHTML,
-				LinkPreviewOptions: noPreview,
-			},
-		})
+		if err != nil {
+			return err
+		}
 	}
-	_, err := s.api.AnswerInlineQuery(ctx, &tgbot.AnswerInlineQueryParams{
+	return s.call(ctx, "answerInlineQuery", &inlineAnswer{
 		InlineQueryID: queryID,
 		Results:       out,
 		CacheTime:     inlineCacheSeconds,
 		IsPersonal:    true,
 	})
-	if err != nil {
-		return s.fail(ctx, "answerInlineQuery", err)
-	}
-	return nil
+}
+
+// inlineAnswer is answerInlineQuery's body with the results already encoded.
+type inlineAnswer struct {
+	InlineQueryID string            `json:"inline_query_id"`
+	Results       []json.RawMessage `json:"results"`
+	CacheTime     int               `json:"cache_time,omitempty"`
+	IsPersonal    bool              `json:"is_personal,omitempty"`
 }

@@ -23,7 +23,7 @@ func newTestSender(t *testing.T) (*Sender, *fakeapi.Server, *metrics.Metrics) {
 		t.Fatal(err)
 	}
 	m := metrics.New()
-	return NewSender(b, m), api, m
+	return NewSender(b, api.URL(), nil, m), api, m
 }
 
 func TestSenderRequests(t *testing.T) {

@@ -37,7 +37,7 @@ func sender(t testing.TB, api *fakeapi.Server) *bot.Sender {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.NewSender(b, nil)
+	return bot.NewSender(b, api.URL(), nil, nil)
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -103,13 +103,13 @@ end
 // {2, skipped, head, id, was_running, flood} the lock is now held by token.
 const acquireLua = `
 local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat)
-  if redis.call('EXISTS', lock) == 1 then return {0} end
+  if not redis.call('SET', lock, token, 'NX', 'PX', lttl) then return {0} end
   local r = head_of(list, seenp, dttl)
   if not r[1] then
     redis.call('SREM', pending, chat)
+    redis.call('DEL', lock)
     return {1, r[4]}
   end
-  redis.call('SET', lock, token, 'PX', lttl)
   return {2, r[4], r[1], r[2], r[3], r[5]}
 end
 `
@@ -117,10 +117,11 @@ end
 // capLua bounds a chat's list: it keeps the head (it may be in hand) and the
 // newest cap-1 updates; the updates in between are marked done (a redelivery is
 // not answered) and added to the list's marker, which goes right after the head.
-// Returns the number of updates it dropped.
+// len is the list's length (as RPUSH returned it). Returns the number of
+// updates it dropped.
 const capLua = `
-local function cap_list(list, cap, seenp, dttl)
-  if redis.call('LLEN', list) <= cap then return 0 end
+local function cap_list(list, len, cap, seenp, dttl)
+  if len <= cap then return 0 end
   local rest = redis.call('LRANGE', list, 1, -1)
   local ups, flood = {}, 0
   for _, e in ipairs(rest) do
@@ -165,11 +166,12 @@ for c = 1, (#KEYS - 1) / 2 do
   local list, lock = KEYS[2 * c], KEYS[2 * c + 1]
   local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 2])
   pos = pos + 3
+  local len = 0
   for i = 1, n do
-    redis.call('RPUSH', list, ARGV[pos])
+    len = redis.call('RPUSH', list, ARGV[pos])
     pos = pos + 1
   end
-  local dropped = cap_list(list, cap, ARGV[2], ARGV[3])
+  local dropped = cap_list(list, len, cap, ARGV[2], ARGV[3])
   redis.call('EXPIRE', list, ARGV[4])
   redis.call('SADD', KEYS[1], chat)
   local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
@@ -189,8 +191,8 @@ const completeLua = `
 local function complete_chat(list, lock, pending, token, lttl, seenp, dttl, chat, done)
   if done ~= '' then redis.call('SET', seenp .. done, 'done', 'EX', dttl) end
   if redis.call('GET', lock) ~= token then return {3} end
-  local h = redis.call('LINDEX', list, 0)
-  if h and (done == '' or id_of(h) == done) then redis.call('LPOP', list) end
+  local h = redis.call('LPOP', list)
+  if h and done ~= '' and id_of(h) ~= done then redis.call('LPUSH', list, h) end
   local r = head_of(list, seenp, dttl)
   if not r[1] then
     redis.call('SREM', pending, chat)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -107,4 +109,27 @@ func (c *RedisCounter) Counts() RedisCounts {
 		return RedisCounts{}
 	}
 	return RedisCounts{Commands: c.commands.Load(), RoundTrips: c.roundTrips.Load(), Errors: c.errors.Load()}
+}
+
+// CommandStats reads how many commands the Redis server has executed, by
+// name, from INFO commandstats: unlike the hook it also counts the commands a
+// Lua script runs, and those of every other client of that server.
+func CommandStats(ctx context.Context, c redis.UniversalClient) (map[string]int64, error) {
+	info, err := c.Info(ctx, "commandstats").Result()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		name, isCmd := strings.CutPrefix(name, "cmdstat_")
+		if !ok || !isCmd {
+			continue
+		}
+		calls, _, _ := strings.Cut(strings.TrimPrefix(rest, "calls="), ",")
+		if n, err := strconv.ParseInt(calls, 10, 64); err == nil {
+			out[name] = n
+		}
+	}
+	return out, nil
 }

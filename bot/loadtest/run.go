@@ -24,6 +24,9 @@ type Target struct {
 	Run func(ctx context.Context, apiURL string) error
 	// Redis counts the bot's Redis commands; nil when it uses no Redis.
 	Redis *RedisCounter
+	// ServerStats, when set, reads the Redis server's executed commands by name
+	// (CommandStats), before and after the measured window.
+	ServerStats func(context.Context) (map[string]int64, error)
 }
 
 // Config describes a load run. Zero fields take the defaults in brackets.
@@ -103,6 +106,11 @@ type Result struct {
 	RedisCmdsPerUpdate  float64 `json:"redis_commands_per_update"`
 	RedisTripsPerUpdate float64 `json:"redis_round_trips_per_update"`
 	RedisErrors         int64   `json:"redis_errors"`
+	// RedisServerCmdsPerUpdate is what the Redis server executed per update
+	// (INFO commandstats): the commands inside scripts included, and those of any
+	// other client of that server during the run.
+	RedisServerCmdsPerUpdate float64            `json:"redis_server_commands_per_update,omitempty"`
+	RedisServerByName        map[string]float64 `json:"redis_server_per_update_by_name,omitempty"`
 	// RedisByName is commands per update by command name ("pipeline": round trips with several).
 	RedisByName     map[string]float64 `json:"redis_per_update_by_name,omitempty"`
 	AllocsPerUpdate float64            `json:"allocs_per_update"` // whole process: bot, fake API and parents
@@ -168,6 +176,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	redisBefore, namesBefore := target.Redis.Counts(), target.Redis.ByName()
+	serverBefore := serverStats(ctx, target)
 	apiBefore := api.Stats()
 	smp := newSampler(cfg.SampleEvery, cfg.SeriesEvery)
 	smpCtx, stopSampling := context.WithCancel(ctx)
@@ -195,6 +204,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	<-smpDone
 	runtime.ReadMemStats(&after)
 	redisAfter, namesAfter := target.Redis.Counts(), target.Redis.ByName()
+	serverAfter := serverStats(ctx, target)
 	apiAfter := api.Stats()
 
 	r := Result{Target: target.Name, Parents: cfg.Parents, Elapsed: elapsed,
@@ -226,11 +236,35 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 			}
 		}
 		r.BytesPerUpdate = float64(after.TotalAlloc-before.TotalAlloc) / n
+		if serverBefore != nil && serverAfter != nil {
+			for name, k := range serverAfter {
+				if d := k - serverBefore[name]; d > 0 && name != "info" {
+					if r.RedisServerByName == nil {
+						r.RedisServerByName = map[string]float64{}
+					}
+					r.RedisServerByName[name] = float64(d) / n
+					r.RedisServerCmdsPerUpdate += float64(d) / n
+				}
+			}
+		}
 	}
 	if err := stopped(); err != nil {
 		return r, fmt.Errorf("loadtest: %s: %w", target.Name, err)
 	}
 	return r, nil
+}
+
+// serverStats reads the target's Redis server counters; nil when it has none
+// or they cannot be read.
+func serverStats(ctx context.Context, t Target) map[string]int64 {
+	if t.ServerStats == nil {
+		return nil
+	}
+	m, err := t.ServerStats(ctx)
+	if err != nil {
+		return nil
+	}
+	return m
 }
 
 // flood pushes place questions into chat at rate per second until stop ends,
@@ -286,7 +320,22 @@ func (r Result) String() string {
 		r.P50, r.P95, r.P99, r.Max.Round(time.Microsecond),
 		r.APICallsPerUpdate, r.RedisCmdsPerUpdate, r.RedisTripsPerUpdate, r.AllocsPerUpdate, r.BytesPerUpdate/1024,
 		mib(r.Peak.HeapInuse), mib(r.Peak.Sys), r.Start.Goroutines, r.End.Goroutines, r.Peak.Goroutines, r.GCCycles) +
-		r.redisBreakdown() + flood
+		r.redisBreakdown() + r.serverBreakdown() + flood
+}
+
+// serverBreakdown lists the Redis server's commands per update by name.
+func (r Result) serverBreakdown() string {
+	if len(r.RedisServerByName) == 0 {
+		return ""
+	}
+	names := slices.Collect(maps.Keys(r.RedisServerByName))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(r.RedisServerByName[b], r.RedisServerByName[a]) })
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n  Redis server (INFO commandstats, scripts' commands included): %.2f commands per update:", r.RedisServerCmdsPerUpdate)
+	for _, n := range names {
+		fmt.Fprintf(&sb, " %s %.2f", n, r.RedisServerByName[n])
+	}
+	return sb.String()
 }
 
 // redisBreakdown lists Redis commands per update by name, most frequent first.

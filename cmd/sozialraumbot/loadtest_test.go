@@ -55,6 +55,9 @@ func TestLoadtestShort(t *testing.T) {
 		{"redis commands counted", ours.RedisCmdsPerUpdate >= 1 && ours.RedisTripsPerUpdate >= 1 &&
 			ours.RedisTripsPerUpdate <= ours.RedisCmdsPerUpdate},
 		{"redis healthy", ours.RedisErrors == 0},
+		// The server counts the commands inside scripts (and other clients'), the hook does not.
+		{"redis server commands counted", ours.RedisServerCmdsPerUpdate >= ours.RedisCmdsPerUpdate &&
+			ours.RedisServerByName["evalsha"] > 0},
 		{"bare has no redis", bare.RedisCmdsPerUpdate == 0},
 		{"allocations", ours.AllocsPerUpdate > 0 && ours.BytesPerUpdate > 0},
 		{"memory sampled", ours.Peak.HeapInuse > 0 && ours.Peak.Goroutines > 0},
@@ -68,6 +71,18 @@ func TestLoadtestShort(t *testing.T) {
 	}
 	if strings.Contains(stderr, "loadtest-token") {
 		t.Error("the bot token reached the log")
+	}
+}
+
+// TestLoadtestFloodShort is the CI version of -flood: flooding chats that
+// Telegram answers with 429 do not keep the parents from being answered, and
+// the report says what the flood sent and what was refused.
+func TestLoadtestFloodShort(t *testing.T) {
+	rep, stderr := loadtestRun(t, "-parents", "3", "-think", "100ms", "-duration", "2s", "-flood", "4",
+		"-flood-rate", "10", "-baseline=false")
+	r := rep.Ours
+	if r == nil || r.Flood != 4 || r.FloodPushed < 4 || r.Refused < 4 || r.Updates < 3 || r.Timeouts != 0 || r.Extra != 0 {
+		t.Fatalf("flood report: %+v\nstderr:\n%s", r, stderr)
 	}
 }
 

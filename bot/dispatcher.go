@@ -113,19 +113,22 @@ func (d *dispatcher) start() {
 	}
 	ctx, cancel := context.WithCancel(d.baseCtx)
 	d.stopBg = cancel
-	d.bg.Go(func() { d.leases.run(ctx, d.inbox.lease/3) })
-	d.bg.Go(func() {
-		t := time.NewTicker(d.sweepEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				d.sweep(ctx)
-			}
+	d.bg.Go(func() { every(ctx, d.inbox.lease/3, d.leases.tick) })
+	d.bg.Go(func() { every(ctx, d.sweepEvery, d.sweep) })
+}
+
+// every calls f every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func(context.Context)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f(ctx)
 		}
-	})
+	}
 }
 
 // sweep schedules the pending chats nobody holds: left by a crashed replica

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"sync"
-	"time"
 )
 
 // leases keeps the chat locks this process holds alive and gives back the ones
@@ -60,24 +59,16 @@ func (l *leases) giveBack(s stale, c *claim) {
 	l.stale = append(l.stale, s)
 }
 
-// run renews and releases every interval until ctx ends.
-func (l *leases) run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if !l.health.up() {
-			continue // the health probe releases when Redis is back
-		}
-		cctx, cancel := context.WithTimeout(ctx, every)
-		if err := l.releaseStale(cctx); err == nil {
-			l.renew(cctx)
-		}
-		cancel()
+// tick releases the chats given back and renews the held ones; it runs every
+// third of the lease, each run bounded by that.
+func (l *leases) tick(ctx context.Context) {
+	if !l.health.up() {
+		return // the health probe releases when Redis is back
+	}
+	ctx, cancel := context.WithTimeout(ctx, l.q.lease/3)
+	defer cancel()
+	if err := l.releaseStale(ctx); err == nil {
+		l.renew(ctx)
 	}
 }
 

@@ -1,12 +1,7 @@
 package bot
 
 import (
-	"context"
-	"net"
-	"os/exec"
 	"slices"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,63 +52,6 @@ func TestLeaseRenewedWhileReplyWaits(t *testing.T) {
 	}
 }
 
-// aofRedis is a redis-server of this test with AOF persistence (fsync on every
-// write), in its own directory, on port (0: a free one).
-type aofRedis struct {
-	t    *testing.T
-	dir  string
-	port int
-	cmd  *exec.Cmd
-}
-
-func startAOFRedis(t *testing.T) *aofRedis {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &aofRedis{t: t, dir: t.TempDir(), port: l.Addr().(*net.TCPAddr).Port}
-	l.Close()
-	r.start()
-	t.Cleanup(r.kill)
-	return r
-}
-
-func (r *aofRedis) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)) }
-
-// start runs redis-server on the directory (replaying its AOF, if any) and waits until it answers.
-func (r *aofRedis) start() {
-	r.t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		r.t.Fatal("redis-server is needed (apt-get install redis-server)")
-	}
-	r.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port), "--dir", r.dir,
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always")
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := r.cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
-	c := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
-	defer c.Close()
-	deadline := time.Now().Add(waitLong)
-	for c.Ping(context.Background()).Err() != nil {
-		if time.Now().After(deadline) {
-			r.t.Fatal("own redis-server did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// kill stops redis-server with SIGKILL, as a crash would.
-func (r *aofRedis) kill() {
-	if r.cmd != nil {
-		_ = r.cmd.Process.Kill()
-		_ = r.cmd.Wait()
-		r.cmd = nil
-	}
-}
-
 // TestRedisRestartFromAOFReleasesOwnLocks: Redis dies while a chat's reply is
 // on its way and comes back from its AOF with the chat's lock (a long lease)
 // and the chat's next update in it. The bot does not wait for the lease: once
@@ -121,7 +59,7 @@ func (r *aofRedis) kill() {
 // so the next update is answered at once, and the first is not answered again.
 // (Before: the chat waited for the lease to run out.)
 func TestRedisRestartFromAOFReleasesOwnLocks(t *testing.T) {
-	rs := startAOFRedis(t)
+	rs := startRedis(t, true)
 	c := redis.NewClient(&redis.Options{Addr: rs.addr(), DialTimeout: 200 * time.Millisecond,
 		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	t.Cleanup(func() { c.Close() })

@@ -17,52 +17,73 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
-// ownRedis runs a redis-server of this test on port (0: a free one) and returns
-// its address and a function that stops it.
-func ownRedis(t *testing.T, port int) (addr string, stop func()) {
+// redisProc is a redis-server of one test on a free port of its own. With AOF
+// (fsync on every write, in its own directory) a restart replays what it had.
+type redisProc struct {
+	t    *testing.T
+	port int
+	dir  string
+	aof  bool
+	cmd  *exec.Cmd
+}
+
+// startRedis runs a redis-server of this test; it is killed when the test ends.
+func startRedis(t *testing.T, aof bool) *redisProc {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal("redis-server is needed for the outage test (apt-get install redis-server)")
-	}
-	if port == 0 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port = l.Addr().(*net.TCPAddr).Port
-		l.Close()
-	}
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--save", "", "--appendonly", "no")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	c := redis.NewClient(&redis.Options{Addr: addr})
+	r := &redisProc{t: t, port: l.Addr().(*net.TCPAddr).Port, dir: t.TempDir(), aof: aof}
+	l.Close()
+	r.start()
+	t.Cleanup(r.kill)
+	return r
+}
+
+func (r *redisProc) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)) }
+
+// start runs redis-server on the same port and directory and waits until it answers.
+func (r *redisProc) start() {
+	r.t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		r.t.Fatal("redis-server is needed (apt-get install redis-server)")
+	}
+	args := []string{"--bind", "127.0.0.1", "--port", strconv.Itoa(r.port), "--dir", r.dir, "--save", ""}
+	if r.aof {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
+	} else {
+		args = append(args, "--appendonly", "no")
+	}
+	r.cmd = exec.Command(bin, args...)
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
 	defer c.Close()
 	deadline := time.Now().Add(waitLong)
 	for c.Ping(context.Background()).Err() != nil {
 		if time.Now().After(deadline) {
-			t.Fatal("own redis-server did not start")
+			r.t.Fatal("own redis-server did not start")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
+}
+
+// kill stops redis-server with SIGKILL, as a crash would.
+func (r *redisProc) kill() {
+	if r.cmd != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.cmd = nil
 	}
-	t.Cleanup(stop)
-	return addr, stop
 }
 
 func TestRedisOutageKeepsAnsweringAndRecovers(t *testing.T) {
-	addr, stop := ownRedis(t, 0)
-	c := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond,
+	rs := startRedis(t, false)
+	c := redis.NewClient(&redis.Options{Addr: rs.addr(), DialTimeout: 200 * time.Millisecond,
 		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	t.Cleanup(func() { c.Close() })
 	api := fakeapi.Start(t)
@@ -80,7 +101,7 @@ func TestRedisOutageKeepsAnsweringAndRecovers(t *testing.T) {
 	if _, err := api.WaitChat("sendMessage", 1, 2, waitLong); err != nil {
 		t.Fatal(err)
 	}
-	stop() // Redis goes away
+	rs.kill() // Redis goes away
 	send(1, "b1", "b2", "b3")
 	if _, err := api.WaitChat("sendMessage", 1, 5, waitLong); err != nil {
 		t.Fatalf("no answers while Redis is down: %v", err)
@@ -88,8 +109,7 @@ func TestRedisOutageKeepsAnsweringAndRecovers(t *testing.T) {
 	if got := texts(api, 1); !slices.Equal(got, []string{"echo: a1", "echo: a2", "echo: b1", "echo: b2", "echo: b3"}) {
 		t.Errorf("answers %q", got)
 	}
-	port, _ := strconv.Atoi(strings.Split(addr, ":")[1])
-	ownRedis(t, port) // Redis is back on the same address
+	rs.start() // Redis is back on the same address (empty)
 	deadline := time.Now().Add(waitLong)
 	for !strings.Contains(r.logs.String(), "redis available again") {
 		if time.Now().After(deadline) {

@@ -30,28 +30,24 @@ func (s *Server) FailNext(method string, n, status, retryAfter int) {
 // status; n < 0 fails them forever, e.g. FailChat(id, 403, -1) for a user who
 // blocked the bot. A later FailChat for the same chat replaces the earlier one.
 // For 429 the retry_after is 1 second.
-func (s *Server) FailChat(chatID int64, status, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n == 0 {
-		delete(s.chatFaults, chatID)
-		return
-	}
-	s.chatFaults[chatID] = &fault{n: n, status: status, retryAfter: 1}
-}
+func (s *Server) FailChat(chatID int64, status, n int) { s.failChat(chatID, n, status, 1) }
 
 // RateLimitChat makes the next n calls addressed to chatID (n < 0: all of them)
 // fail with 429 and parameters.retry_after = retryAfter seconds, as Telegram
 // answers a bot that writes into one chat too fast. It replaces an earlier
 // FailChat or RateLimitChat of the chat.
 func (s *Server) RateLimitChat(chatID int64, n, retryAfter int) {
+	s.failChat(chatID, n, http.StatusTooManyRequests, max(retryAfter, 1))
+}
+
+func (s *Server) failChat(chatID int64, n, status, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n == 0 {
 		delete(s.chatFaults, chatID)
 		return
 	}
-	s.chatFaults[chatID] = &fault{n: n, status: http.StatusTooManyRequests, retryAfter: max(retryAfter, 1)}
+	s.chatFaults[chatID] = &fault{n: n, status: status, retryAfter: retryAfter}
 }
 
 // ClearFaults removes every injected failure and latency.

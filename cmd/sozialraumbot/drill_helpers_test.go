@@ -59,23 +59,17 @@ type drillRedis struct {
 // skips) when redis-server is not installed.
 func startDrillRedis(t *testing.T) *drillRedis {
 	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Fatalf("the drill needs redis-server in PATH (apt-get install redis-server): %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &drillRedis{t: t, port: ln.Addr().(*net.TCPAddr).Port}
-	ln.Close()
-	r.start()
-	t.Cleanup(r.kill)
-	return r
+	return newDrillRedis(t, "")
 }
 
 // startDrillRedisAOF is startDrillRedis with AOF persistence (every write
 // fsynced, as a careful production setup): a restart after SIGKILL replays it.
 func startDrillRedisAOF(t *testing.T) *drillRedis {
+	t.Helper()
+	return newDrillRedis(t, t.TempDir())
+}
+
+func newDrillRedis(t *testing.T, aof string) *drillRedis {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("the drill needs redis-server in PATH (apt-get install redis-server): %v", err)
@@ -84,7 +78,7 @@ func startDrillRedisAOF(t *testing.T) *drillRedis {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &drillRedis{t: t, port: ln.Addr().(*net.TCPAddr).Port, aof: t.TempDir()}
+	r := &drillRedis{t: t, port: ln.Addr().(*net.TCPAddr).Port, aof: aof}
 	ln.Close()
 	r.start()
 	t.Cleanup(r.kill)

@@ -171,8 +171,9 @@ func TestDrillSIGKILL(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
-	t.Logf("after the restart: parents answered in %s, broadcast done in %s (stranded chat locks and "+
-		"broadcast entries are taken over after their 30 s lease)", parentsDone.Round(time.Second), time.Since(restarted).Round(time.Second))
+	t.Logf("after the restart: parents answered in %s (their chats' locks are taken over after LOCK_LEASE, 5 s; "+
+		"then each chat's queue at Telegram's pace), broadcast done in %s (its entries after the broadcast's claim timeout)",
+		parentsDone.Round(time.Second), time.Since(restarted).Round(time.Second))
 
 	// Parents: nothing lost, order kept, duplicates counted.
 	dupUpdates := 0

@@ -2,12 +2,14 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -132,4 +134,25 @@ func CommandStats(ctx context.Context, c redis.UniversalClient) (map[string]int6
 		}
 	}
 	return out, nil
+}
+
+// ServerCPU reads the CPU time (user and system) the Redis server has used so
+// far, from INFO cpu.
+func ServerCPU(ctx context.Context, c redis.UniversalClient) (time.Duration, error) {
+	info, err := c.Info(ctx, "cpu").Result()
+	if err != nil {
+		return 0, err
+	}
+	var total float64
+	for _, line := range strings.Split(info, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0, fmt.Errorf("INFO cpu: %s: %w", k, err)
+			}
+			total += f
+		}
+	}
+	return time.Duration(total * float64(time.Second)), nil
 }

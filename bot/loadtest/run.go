@@ -27,6 +27,8 @@ type Target struct {
 	// ServerStats, when set, reads the Redis server's executed commands by name
 	// (CommandStats), before and after the measured window.
 	ServerStats func(context.Context) (map[string]int64, error)
+	// ServerCPU, when set, reads the CPU time the Redis server has used (ServerCPU).
+	ServerCPU func(context.Context) (time.Duration, error)
 }
 
 // Config describes a load run. Zero fields take the defaults in brackets.
@@ -111,6 +113,12 @@ type Result struct {
 	// other client of that server during the run.
 	RedisServerCmdsPerUpdate float64            `json:"redis_server_commands_per_update,omitempty"`
 	RedisServerByName        map[string]float64 `json:"redis_server_per_update_by_name,omitempty"`
+	// CPUPerUpdate is this process's CPU time (bot, fake API and parents) per
+	// update, RedisCPUPerUpdate the Redis server's. On a shared machine they are
+	// steadier than updates per second: time the process waits for a core does
+	// not count.
+	CPUPerUpdate      time.Duration `json:"cpu_per_update_ns"`
+	RedisCPUPerUpdate time.Duration `json:"redis_cpu_per_update_ns,omitempty"`
 	// RedisByName is commands per update by command name ("pipeline": round trips with several).
 	RedisByName     map[string]float64 `json:"redis_per_update_by_name,omitempty"`
 	AllocsPerUpdate float64            `json:"allocs_per_update"` // whole process: bot, fake API and parents
@@ -177,6 +185,8 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	runtime.ReadMemStats(&before)
 	redisBefore, namesBefore := target.Redis.Counts(), target.Redis.ByName()
 	serverBefore := serverStats(ctx, target)
+	redisCPUBefore := serverCPU(ctx, target)
+	cpuBefore := processCPU()
 	apiBefore := api.Stats()
 	smp := newSampler(cfg.SampleEvery, cfg.SeriesEvery)
 	smpCtx, stopSampling := context.WithCancel(ctx)
@@ -204,7 +214,9 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	<-smpDone
 	runtime.ReadMemStats(&after)
 	redisAfter, namesAfter := target.Redis.Counts(), target.Redis.ByName()
+	cpuAfter := processCPU()
 	serverAfter := serverStats(ctx, target)
+	redisCPUAfter := serverCPU(ctx, target)
 	apiAfter := api.Stats()
 
 	r := Result{Target: target.Name, Parents: cfg.Parents, Elapsed: elapsed,
@@ -236,6 +248,10 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 			}
 		}
 		r.BytesPerUpdate = float64(after.TotalAlloc-before.TotalAlloc) / n
+		r.CPUPerUpdate = time.Duration(float64(cpuAfter-cpuBefore) / n)
+		if redisCPUBefore >= 0 && redisCPUAfter >= 0 {
+			r.RedisCPUPerUpdate = time.Duration(float64(redisCPUAfter-redisCPUBefore) / n)
+		}
 		if serverBefore != nil && serverAfter != nil {
 			for name, k := range serverAfter {
 				if d := k - serverBefore[name]; d > 0 && name != "info" {
@@ -252,6 +268,19 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 		return r, fmt.Errorf("loadtest: %s: %w", target.Name, err)
 	}
 	return r, nil
+}
+
+// serverCPU reads the target's Redis server CPU time; -1 when it has none or it
+// cannot be read.
+func serverCPU(ctx context.Context, t Target) time.Duration {
+	if t.ServerCPU == nil {
+		return -1
+	}
+	d, err := t.ServerCPU(ctx)
+	if err != nil {
+		return -1
+	}
+	return d
 }
 
 // serverStats reads the target's Redis server counters; nil when it has none
@@ -307,6 +336,10 @@ func warmUp(ctx context.Context, api *API, script *Script, cfg Config, botDone <
 // String renders a result for a terminal.
 func (r Result) String() string {
 	mib := func(b uint64) float64 { return float64(b) / (1 << 20) }
+	redisCPU := ""
+	if r.RedisCPUPerUpdate > 0 {
+		redisCPU = fmt.Sprintf(" + %s Redis server CPU", r.RedisCPUPerUpdate.Round(100*time.Nanosecond))
+	}
 	flood := ""
 	if r.Flood > 0 {
 		flood = fmt.Sprintf("\n  flood: %d chats sent %d updates; the fake answered %d messages into them with 429",
@@ -314,11 +347,12 @@ func (r Result) String() string {
 	}
 	return fmt.Sprintf("%s: %d parents, %d updates in %s = %.0f updates/s (timeouts %d, extra replies %d)\n"+
 		"  reply latency p50 %s  p95 %s  p99 %s  max %s\n"+
-		"  per update: %.2f Bot API calls, %.2f Redis commands in %.2f round trips, %.0f allocs, %.1f KiB (whole process)\n"+
+		"  per update: %.2f Bot API calls, %.2f Redis commands in %.2f round trips, %.0f allocs, %.1f KiB, %s CPU (whole process)%s\n"+
 		"  peak heap in use %.1f MiB, peak sys %.1f MiB, goroutines %d -> %d (peak %d), GC cycles %d",
 		r.Target, r.Parents, r.Updates, r.Elapsed.Round(time.Millisecond), r.PerSecond, r.Timeouts, r.Extra,
 		r.P50, r.P95, r.P99, r.Max.Round(time.Microsecond),
 		r.APICallsPerUpdate, r.RedisCmdsPerUpdate, r.RedisTripsPerUpdate, r.AllocsPerUpdate, r.BytesPerUpdate/1024,
+		r.CPUPerUpdate.Round(100*time.Nanosecond), redisCPU,
 		mib(r.Peak.HeapInuse), mib(r.Peak.Sys), r.Start.Goroutines, r.End.Goroutines, r.Peak.Goroutines, r.GCCycles) +
 		r.redisBreakdown() + r.serverBreakdown() + flood
 }

@@ -60,6 +60,7 @@ func TestLoadtestShort(t *testing.T) {
 			ours.RedisServerByName["evalsha"] > 0},
 		{"bare has no redis", bare.RedisCmdsPerUpdate == 0},
 		{"allocations", ours.AllocsPerUpdate > 0 && ours.BytesPerUpdate > 0},
+		{"cpu", ours.CPUPerUpdate > 0 && bare.CPUPerUpdate > 0 && ours.RedisCPUPerUpdate >= 0 && rep.CPURatio > 0},
 		{"memory sampled", ours.Peak.HeapInuse > 0 && ours.Peak.Goroutines > 0},
 		{"ratio", rep.Ratio > 0},
 		{"machine", rep.Machine.CPUs > 0 && rep.Machine.GoVersion != ""},

@@ -62,7 +62,7 @@ func (d *dispatcher) deliver(c *chat) (delivery, time.Duration) {
 			break
 		}
 		r := &t.replies[t.next]
-		if r.chatID != 0 {
+		if r.paced() {
 			if w := d.pace.wait(r.chatID, now); w > 0 {
 				return waiting, w
 			}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -20,13 +21,26 @@ import (
 
 // reply is one Bot API call the conversation asked for.
 type reply struct {
-	method  string // sendMessage, sendContact, answerCallbackQuery or answerInlineQuery
-	chatID  int64  // the chat written to; 0 for callback and inline answers (not paced)
+	method  string // sendMessage, sendContact, answerCallbackQuery, answerInlineQuery, post, editPost, deleteMessage
+	chatID  int64  // the chat written to; 0 for callback and inline answers
 	msg     handlers.Message
 	contact handlers.Contact
 	queryID string // callback or inline query
 	text    string // callback notice
 	results []handlers.InlineResult
+	post    handlers.Post
+	edit    handlers.Edit
+	msgID   int // the message edited or deleted
+}
+
+// paced reports whether the reply writes into a chat (Telegram's per-chat
+// limit counts it).
+func (r *reply) paced() bool {
+	switch r.method {
+	case "sendMessage", "sendContact", "post", "editPost":
+		return r.chatID != 0
+	}
+	return false
 }
 
 // send makes the call over api.
@@ -38,8 +52,22 @@ func (r *reply) send(ctx context.Context, api handlers.Replier) error {
 		return api.SendContact(ctx, r.chatID, r.contact)
 	case "answerCallbackQuery":
 		return api.AnswerCallback(ctx, r.queryID, r.text)
-	default:
+	case "answerInlineQuery":
 		return api.AnswerInline(ctx, r.queryID, r.results)
+	}
+	p, ok := api.(handlers.Poster)
+	switch {
+	case !ok && r.method == "post":
+		return api.Send(ctx, r.chatID, handlers.Message{Text: r.post.Text, Buttons: r.post.Buttons})
+	case !ok:
+		return fmt.Errorf("%s: %w", r.method, handlers.ErrBadRequest)
+	case r.method == "post":
+		_, err := p.Post(ctx, r.chatID, r.post)
+		return err
+	case r.method == "editPost":
+		return p.EditPost(ctx, r.chatID, r.msgID, r.edit)
+	default:
+		return p.DeleteMessage(ctx, r.chatID, r.msgID)
 	}
 }
 
@@ -54,7 +82,10 @@ type recorder struct {
 	done    bool
 }
 
-var _ handlers.Replier = (*recorder)(nil)
+var (
+	_ handlers.Replier = (*recorder)(nil)
+	_ handlers.Poster  = (*recorder)(nil)
+)
 
 func (r *recorder) add(x reply) error {
 	r.mu.Lock()
@@ -105,4 +136,20 @@ type turn struct {
 	born     time.Time // when the replies were made: their age counts from here
 	failures int       // temporary failures in a row (for the backoff)
 	waited   bool      // a wait was logged for this turn (later ones at debug level)
+}
+
+// Post queues a rich message. Its message id and file_id are not known before
+// it is delivered, after the conversation returned: Posted is empty.
+func (r *recorder) Post(_ context.Context, chatID int64, p handlers.Post) (handlers.Posted, error) {
+	return handlers.Posted{}, r.add(reply{method: "post", chatID: chatID, post: p})
+}
+
+// EditPost queues an edit of a sent message.
+func (r *recorder) EditPost(_ context.Context, chatID int64, messageID int, e handlers.Edit) error {
+	return r.add(reply{method: "editPost", chatID: chatID, msgID: messageID, edit: e})
+}
+
+// DeleteMessage queues the deletion of a sent message.
+func (r *recorder) DeleteMessage(_ context.Context, chatID int64, messageID int) error {
+	return r.add(reply{method: "deleteMessage", chatID: chatID, msgID: messageID})
 }

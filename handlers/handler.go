@@ -68,6 +68,7 @@ type turn struct {
 // sent (the transport decides about retries); store failures are logged and the
 // conversation degrades to answering without memory.
 func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
+	u = sanitizeUpdate(u)
 	if u.Inline != nil {
 		return h.handleInline(ctx, r, u)
 	}

@@ -5,12 +5,19 @@
 package handlers
 
 // Update is one incoming event from any transport (Telegram, terminal, tests).
-// Exactly one of Text, Location, Callback or Inline is set.
+// At most one of Text, Location, Callback, Inline, Contact or Joined is set
+// (Media may come with its caption in Text, Venue with its Location); none of
+// them means a message the conversation cannot read (a sticker, a voice message).
+//
+// In a group the transport hands on only what is meant for the bot: commands
+// (bare or addressed to it), messages that mention it (the mention removed from
+// Text), replies to its messages, presses on its buttons and its own joining.
 type Update struct {
 	ID       int64 // Telegram update_id; 0 where the transport has none
 	ChatID   int64 // the chat to answer in; 0 for inline queries
 	User     User
 	Private  bool         // a private (one-to-one) chat
+	Group    bool         // a group or supergroup
 	Text     string       // message text, commands included ("/start")
 	Location *Location    // a shared location
 	Callback *Callback    // an inline button was pressed
@@ -23,6 +30,14 @@ type Update struct {
 	// unanswered because the chat sent far more than anyone types (a flood);
 	// the conversation says so once, then answers this update.
 	Skipped int
+	// Contact is set when a contact card was shared. It carries no name and no
+	// number: the conversation needs none and keeps none.
+	Contact *SharedContact
+	// Joined is set when the bot was added to the group (Group is true).
+	Joined bool
+	// AsChat is set when the message was sent on behalf of the chat itself: an
+	// anonymous group administrator.
+	AsChat bool
 }
 
 // User is the sender of an update.
@@ -47,4 +62,10 @@ type Callback struct {
 type InlineQuery struct {
 	ID    string
 	Query string
+}
+
+// SharedContact says that a contact card was shared, deliberately without its
+// content.
+type SharedContact struct {
+	Own bool // the sender shared their own card
 }

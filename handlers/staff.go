@@ -108,7 +108,7 @@ func (h *Handler) handleStaffCommand(ctx context.Context, r Replier, u Update, s
 	if !ok {
 		if (cmd == "abbrechen" || cmd == "cancel") && isStaffStep(st.Step) {
 			s := &staffTurn{r: r, u: u, st: st, lang: h.langOf(u, st)}
-			clearDraft(st, s.lang)
+			clearDraft(st)
 			return true, h.staffSay(ctx, s, "staff_discarded", nil)
 		}
 		return false, nil
@@ -127,7 +127,7 @@ func (h *Handler) handleStaffStep(ctx context.Context, r Replier, u Update, st *
 	}
 	s, ok, err := h.staffAuth(ctx, r, u, st, st.Step)
 	if !ok || err != nil {
-		clearDraft(st, s.lang)
+		clearDraft(st)
 		return true, err
 	}
 	if (u.Media != nil || u.Location != nil) && st.Draft != nil &&
@@ -154,7 +154,7 @@ func (h *Handler) handleStaffStep(ctx context.Context, r Replier, u Update, st *
 		st.Step = stepStaffText
 		return true, h.staffText(ctx, s, u.Text)
 	}
-	clearDraft(st, s.lang)
+	clearDraft(st)
 	return false, nil
 }
 
@@ -185,7 +185,7 @@ func (h *Handler) handleStaffCallback(ctx context.Context, r Replier, u Update, 
 		if st.Nonce != f[1] || !isStaffStep(st.Step) {
 			return true, h.staffStale(ctx, s)
 		}
-		clearDraft(st, s.lang)
+		clearDraft(st)
 		if err := r.AnswerCallback(ctx, u.Callback.ID, ""); err != nil {
 			return true, err
 		}
@@ -238,16 +238,10 @@ func (h *Handler) staffStale(ctx context.Context, s *staffTurn) error {
 	return s.r.AnswerCallback(ctx, s.u.Callback.ID, truncRunes(h.text(s.lang, "staff_stale", nil), maxCallbackNote))
 }
 
-// clearDraft ends the staff dialogue.
-//
-// Workaround: Handle does not save a state that became all empty, so the old
-// step would survive in the store. Pinning the language (the one the chat is
-// answered in anyway) keeps the state non-empty so that the cleared step is saved.
-func clearDraft(st *State, lang string) {
+// clearDraft ends the staff dialogue. Nothing else of the chat's state changes:
+// Handle saves a state that changed, also when it became empty.
+func clearDraft(st *State) {
 	st.Step, st.Draft, st.Nonce = "", nil, ""
-	if st.District == "" && st.Place == "" && st.Lang == "" && len(st.Candidates) == 0 {
-		st.Lang = lang
-	}
 }
 
 // newStaffNonce returns 8 random hex characters.

@@ -90,7 +90,7 @@ func (h *Handler) staffDistrictChosen(ctx context.Context, s *staffTurn, nonce s
 	}
 	if !h.inScope(s.member, districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff district refused", "user_id", s.u.User.ID, "via", "button")
-		clearDraft(s.st, s.lang)
+		clearDraft(s.st)
 		if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (h *Handler) staffText(ctx context.Context, s *staffTurn, text string) erro
 	d := s.st.Draft
 	if d == nil || !h.inScope(s.member, d.Districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff draft outside scope", "user_id", s.u.User.ID)
-		clearDraft(s.st, s.lang)
+		clearDraft(s.st)
 		return h.staffSay(ctx, s, "staff_bad_district", map[string]any{"Value": "–", "Scope": esc(strings.Join(h.scope(s.member), ", "))})
 	}
 	var body []string
@@ -220,7 +220,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 	d := *st.Draft
 	if !h.inScope(s.member, d.Districts) {
 		h.cfg.Logger.WarnContext(ctx, "staff send refused: district outside scope", "user_id", s.u.User.ID)
-		clearDraft(st, s.lang)
+		clearDraft(st)
 		if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 	st.Nonce = ""
 	id, n, started, err := h.staffStart(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, h.announcement(d, s))
 	if err == nil && !started {
-		clearDraft(st, s.lang)
+		clearDraft(st)
 		return h.staffStale(ctx, s) // a double click that reached another replica first
 	}
 	if err != nil {
@@ -242,7 +242,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 		h.cfg.Logger.ErrorContext(ctx, "starting a broadcast failed", "user_id", s.u.User.ID, "err", err)
 		return errors.Join(s.r.AnswerCallback(ctx, s.u.Callback.ID, ""), h.staffSay(ctx, s, "staff_start_failed", nil))
 	}
-	clearDraft(st, s.lang)
+	clearDraft(st)
 	h.cfg.Logger.InfoContext(ctx, "broadcast started by staff", "user_id", s.u.User.ID, "id", id,
 		"districts", d.Districts, "recipients", n)
 	if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {

@@ -263,7 +263,7 @@ func (h *Handler) staffLater(ctx context.Context, s *staffTurn, text string) err
 		h.cfg.Logger.ErrorContext(ctx, "scheduling a broadcast failed", "user_id", s.u.User.ID, "err", err)
 		return h.staffSay(ctx, s, "staff_start_failed", nil)
 	}
-	clearDraft(s.st, s.lang)
+	clearDraft(s.st)
 	if !scheduled {
 		return nil
 	}
@@ -308,7 +308,7 @@ func (h *Handler) staffSendCorrection(ctx context.Context, s *staffTurn) error {
 	if err := s.r.AnswerCallback(ctx, s.u.Callback.ID, ""); err != nil {
 		return err
 	}
-	clearDraft(s.st, s.lang)
+	clearDraft(s.st)
 	if err != nil {
 		return h.staffChangeFailed(ctx, s, d.EditOf, err)
 	}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
 // Callback data is "v1|<kind>|<fields...>", at most 64 bytes, never trusted:
@@ -105,22 +103,21 @@ func (h *Handler) handleCallback(ctx context.Context, t *turn) error {
 			return err
 		}
 		return h.askPlace(ctx, t, "ask_place")
-	case kind == cbLanguage && len(f) == 1 && slices.Contains(i18n.Supported(), f[0]):
+	case kind == cbLanguage && len(f) == 1 && h.offers(f[0]):
 		return h.cbLanguage(ctx, t, f[0])
 	case kind == cbDelete && len(f) == 1:
 		return h.cbDeleteConfirmed(ctx, t, f[0])
 	case kind == cbKeep && len(f) == 0:
-		if t.st.Step == stepConfirmDelete {
-			t.st.Step, t.st.Nonce = "", ""
-		}
-		if err := h.ack(ctx, t, ""); err != nil {
-			return err
-		}
-		return h.say(ctx, t, "delete_cancelled", nil)
+		return h.cbKeep(ctx, t)
 	case len(f) == 1 && strings.Contains(cbContact+cbOfferings+cbSubscribe+cbUnsub, kind) && len(kind) == 1:
 		d, ok := h.cfg.Directory.District(f[0])
 		if !ok {
 			return h.stale(ctx, t)
+		}
+		if kind == cbSubscribe || kind == cbUnsub {
+			if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+				return err
+			}
 		}
 		if err := h.ack(ctx, t, ""); err != nil {
 			return err

@@ -99,6 +99,9 @@ func (h *Handler) answerDistrict(ctx context.Context, t *turn, d directory.Distr
 		return err
 	}
 	if subscribeAfter {
+		if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+			return err
+		}
 		return h.subscribe(ctx, t, d)
 	}
 	return nil

@@ -61,8 +61,8 @@ var commands = map[string]commandFunc{
 // handleCommand runs a command: the conversation's own, then the staff
 // dialogue's, else a hint to /hilfe.
 func (h *Handler) handleCommand(ctx context.Context, t *turn, cmd, args string) error {
-	if to := commandAddressee(t.u.Text); to != "" && h.cfg.BotUsername != "" &&
-		!strings.EqualFold(to, h.cfg.BotUsername) {
+	if to := commandAddressee(t.u.Text); to != "" && h.botUsername() != "" &&
+		!strings.EqualFold(to, h.botUsername()) {
 		return nil // addressed to another bot in a group
 	}
 	if f, ok := commands[cmd]; ok {
@@ -79,7 +79,8 @@ func (h *Handler) cmdStart(ctx context.Context, t *turn, _ string) error {
 	if !isStaffStep(t.st.Step) {
 		t.st.Step, t.st.Candidates, t.st.Nonce = "", nil, ""
 	}
-	m := Message{Text: h.text(h.lang(t), "start", map[string]any{"Programme": esc(h.cfg.Directory.Programme().Short)})}
+	m := Message{Text: h.text(h.lang(t), "start", map[string]any{"Programme": esc(h.cfg.Directory.Programme().Short)}) +
+		h.groupHint(t)}
 	if t.u.Private {
 		m.LocationButton = h.text(h.lang(t), "btn_location", nil)
 	}
@@ -87,5 +88,6 @@ func (h *Handler) cmdStart(ctx context.Context, t *turn, _ string) error {
 }
 
 func (h *Handler) cmdHelp(ctx context.Context, t *turn, _ string) error {
-	return h.say(ctx, t, "help", map[string]any{"Inline": esc(h.cfg.BotUsername)})
+	text := h.text(h.lang(t), "help", map[string]any{"Inline": esc(h.botUsername())}) + h.groupHint(t)
+	return h.send(ctx, t, Message{Text: text})
 }

@@ -24,10 +24,15 @@ type Config struct {
 	Operator string
 	// StateTTL is how long dialogue state is kept after the last message (default 30 days).
 	StateTTL time.Duration
-	// BotUsername is the bot's @username without "@", for inline-mode hints; may be empty.
+	// BotUsername is the bot's @username without "@", for inline-mode hints; may be
+	// empty. A transport that learns it later (getMe) calls Handler.SetBotUsername.
 	BotUsername string
-	Logger      *slog.Logger     // default slog.Default()
-	Now         func() time.Time // default time.Now
+	// Languages are the languages offered: in /sprache and when answering in the
+	// user's app language. German is always offered; languages without a catalogue
+	// are ignored. Empty: every language with a catalogue (i18n.Supported).
+	Languages []string
+	Logger    *slog.Logger     // default slog.Default()
+	Now       func() time.Time // default time.Now
 	// Observe, when set, is told the outcome status of every place resolution (for metrics).
 	Observe func(status directory.Status)
 	// StoreFailed, when set, is told the operation of every failed Store call

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
@@ -19,9 +22,12 @@ const DefaultStateTTL = 30 * 24 * time.Hour
 // remembers what it needs in the Store. It is safe for concurrent use; updates of
 // one chat must be handled in order (the transport serialises them).
 type Handler struct {
-	cfg Config
-	cat *i18n.Catalogue
-	cls *intent.Classifier
+	cfg     Config
+	cat     *i18n.Catalogue
+	cls     *intent.Classifier
+	langs   []string // offered languages, German first (Config.Languages)
+	botName atomic.Pointer[string]
+	admins  *adminCache
 }
 
 // New checks cfg, fills in defaults (Logger, Now, StateTTL) and loads the catalogues.
@@ -49,7 +55,55 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
-	return &Handler{cfg: cfg, cat: cat, cls: cls}, nil
+	h := &Handler{cfg: cfg, cat: cat, cls: cls, langs: offeredLanguages(cfg.Languages), admins: newAdminCache(cfg.Now)}
+	h.SetBotUsername(cfg.BotUsername)
+	return h, nil
+}
+
+// offeredLanguages keeps the supported languages among want, in the catalogue's
+// order, German always first; none wanted means all.
+func offeredLanguages(want []string) []string {
+	all := i18n.Supported()
+	if len(want) == 0 {
+		return all
+	}
+	out := []string{i18n.Default}
+	for _, l := range all {
+		if l == i18n.Default {
+			continue
+		}
+		for _, w := range want {
+			if strings.EqualFold(baseLang(w), l) {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// baseLang is the primary subtag of a language tag ("en" of "en-GB").
+func baseLang(tag string) string {
+	base, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
+	return base
+}
+
+// offers reports whether lang is one of the offered languages.
+func (h *Handler) offers(lang string) bool { return slices.Contains(h.langs, lang) }
+
+// SetBotUsername sets the bot's @username (without "@") once the transport knows
+// it, e.g. from getMe after start. It is safe to call while updates are handled.
+func (h *Handler) SetBotUsername(name string) {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
+	h.botName.Store(&name)
+}
+
+// botUsername is the bot's @username without "@", "" when not known.
+func (h *Handler) botUsername() string {
+	if p := h.botName.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // turn is the handling of one update: the update, the chat's state and what
@@ -88,6 +142,9 @@ func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
 		}
 	}
 	err = h.dispatch(ctx, t)
+	if t.st.Step != stepConfirmDelete {
+		t.st.Asker = 0 // only a pending /loeschen question needs its asker
+	}
 
 	if t.stateOK && !t.deleted {
 		changed := !reflect.DeepEqual(before, t.st)
@@ -114,10 +171,14 @@ func (h *Handler) dispatch(ctx context.Context, t *turn) error {
 		}
 	}
 	switch {
+	case u.Joined:
+		return h.handleJoined(ctx, t)
 	case u.Callback != nil:
 		return h.handleCallback(ctx, t)
 	case u.Location != nil:
 		return h.handleLocation(ctx, t)
+	case u.Contact != nil:
+		return h.handleContact(ctx, t)
 	}
 	if cmd, args, ok := parseCommand(u.Text); ok {
 		return h.handleCommand(ctx, t, cmd, args)
@@ -148,12 +209,17 @@ func (h *Handler) text(lang, id string, data map[string]any) (s string) {
 }
 
 // langOf is the language to answer in: the chat's choice (/sprache), else the
-// user's app language when supported, else German.
+// user's app language, each only when offered (Config.Languages), else German.
 func (h *Handler) langOf(u Update, st *State) string {
 	if st != nil && st.Lang != "" {
-		return i18n.Match(st.Lang)
+		if l := i18n.Match(st.Lang); h.offers(l) {
+			return l
+		}
 	}
-	return i18n.Match(u.User.LanguageCode)
+	if l := i18n.Match(u.User.LanguageCode); h.offers(l) {
+		return l
+	}
+	return i18n.Default
 }
 
 // lang is the language to answer the turn in: the message's own language
@@ -181,7 +247,7 @@ func isStaffStep(step string) bool {
 func isZeroState(s State) bool {
 	return reflect.DeepEqual(s, State{}) ||
 		(s.Step == "" && s.District == "" && s.Place == "" && s.Lang == "" && len(s.Candidates) == 0 &&
-			s.Draft == nil && s.Nonce == "" && s.Need == "")
+			s.Draft == nil && s.Nonce == "" && s.Need == "" && s.Asker == 0)
 }
 
 // cloneState copies the state deeply enough to compare it after handling.

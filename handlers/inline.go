@@ -29,8 +29,8 @@ func (h *Handler) handleInline(ctx context.Context, r Replier, u Update) error {
 	}
 	if len(results) == 0 {
 		bot := "Sozialraumbot"
-		if h.cfg.BotUsername != "" {
-			bot = "@" + h.cfg.BotUsername
+		if h.botUsername() != "" {
+			bot = "@" + h.botUsername()
 		}
 		results = []InlineResult{{
 			ID:          "help",

@@ -2,15 +2,14 @@ package handlers
 
 import (
 	"context"
-
-	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
-// cmdLanguage offers the supported languages as buttons, each named in itself.
+// cmdLanguage offers the offered languages (Config.Languages) as buttons, each
+// named in itself.
 func (h *Handler) cmdLanguage(ctx context.Context, t *turn, _ string) error {
 	var rows [][]Button
 	var row []Button
-	for _, l := range i18n.Supported() {
+	for _, l := range h.langs {
 		row = append(row, Button{Text: h.text(l, "lang_name", nil), Data: cbData(cbLanguage, l)})
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
@@ -24,6 +23,9 @@ func (h *Handler) cmdLanguage(ctx context.Context, t *turn, _ string) error {
 
 // cbLanguage switches the chat's language and confirms in the new one.
 func (h *Handler) cbLanguage(ctx context.Context, t *turn, lang string) error {
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	if err := h.ack(ctx, t, ""); err != nil {
 		return err
 	}

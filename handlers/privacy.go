@@ -28,6 +28,9 @@ func (h *Handler) cmdPrivacy(ctx context.Context, t *turn, _ string) error {
 
 // cmdMyData shows everything stored about the chat (Store.Export), readably.
 func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	lang := h.lang(t)
 	pd, err := h.cfg.Store.Export(ctx, t.u.ChatID)
 	if err != nil {
@@ -100,12 +103,19 @@ func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
 
 // cmdDelete asks to confirm erasing everything about the chat.
 func (h *Handler) cmdDelete(ctx context.Context, t *turn, _ string) error {
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	lang := h.lang(t)
 	if !t.stateOK {
 		return h.say(ctx, t, "store_down", nil)
 	}
 	nonce := newNonce()
 	t.st.Step, t.st.Nonce, t.st.Candidates = stepConfirmDelete, nonce, nil
+	t.st.Asker = 0
+	if t.u.Group {
+		t.st.Asker = t.u.User.ID // only the one who asked may confirm
+	}
 	return h.send(ctx, t, Message{Text: h.text(lang, "delete_confirm", nil), Buttons: [][]Button{
 		{{Text: h.text(lang, "btn_delete_yes", nil), Data: cbData(cbDelete, nonce)}},
 		{{Text: h.text(lang, "btn_delete_no", nil), Data: cbData(cbKeep)}},
@@ -124,6 +134,13 @@ func (h *Handler) cbDeleteConfirmed(ctx context.Context, t *turn, nonce string) 
 	if t.st.Step != stepConfirmDelete || t.st.Nonce != nonce {
 		return h.stale(ctx, t)
 	}
+	if t.st.Asker != 0 && t.st.Asker != t.u.User.ID {
+		// Another member's press does nothing; the question stays open for the asker.
+		return h.ack(ctx, t, h.text(h.lang(t), "delete_not_yours", nil))
+	}
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	lang := h.lang(t) // keep answering in the chat's language after forgetting it
 	if err := h.ack(ctx, t, ""); err != nil {
 		return err
@@ -139,4 +156,19 @@ func (h *Handler) cbDeleteConfirmed(ctx context.Context, t *turn, nonce string) 
 	}
 	t.st, t.deleted = State{}, true
 	return h.sendLang(ctx, t.r, t.u.ChatID, lang, Message{Text: h.text(lang, "deleted", nil)})
+}
+
+// cbKeep cancels a pending /loeschen question ("No, keep everything"). In a group
+// only the member who asked can answer it; another member's press does nothing.
+func (h *Handler) cbKeep(ctx context.Context, t *turn) error {
+	if t.st.Step == stepConfirmDelete && t.st.Asker != 0 && t.st.Asker != t.u.User.ID {
+		return h.ack(ctx, t, h.text(h.lang(t), "delete_not_yours", nil))
+	}
+	if t.st.Step == stepConfirmDelete {
+		t.st.Step, t.st.Nonce, t.st.Asker = "", "", 0
+	}
+	if err := h.ack(ctx, t, ""); err != nil {
+		return err
+	}
+	return h.say(ctx, t, "delete_cancelled", nil)
 }

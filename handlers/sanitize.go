@@ -10,7 +10,8 @@ import (
 
 // sanitize is the one cleaning every text that comes in passes before anything
 // reads, stores or quotes it: parent messages, the staff's announcement text and
-// place (they arrive as messages too), callback data and inline queries.
+// place (they arrive as messages too), inline queries and callback data (which
+// is refused when it needed cleaning).
 //
 //   - invalid UTF-8 is dropped;
 //   - line breaks are kept as "\n" (also "\r\n", "\r", U+0085, U+2028, U+2029), tabs are kept;
@@ -95,8 +96,13 @@ func isEmojiPart(r rune) bool {
 func sanitizeUpdate(u Update) Update {
 	u.Text = sanitize(u.Text)
 	if u.Callback != nil {
+		// The bot's own callback data is plain ASCII: data the sanitiser would change
+		// is forged, and is made invalid (answered as a stale button) rather than
+		// repaired into something that looks like ours.
 		cb := *u.Callback
-		cb.Data = sanitize(cb.Data)
+		if sanitize(cb.Data) != cb.Data {
+			cb.Data = ""
+		}
 		u.Callback = &cb
 	}
 	if u.Inline != nil {

@@ -49,12 +49,16 @@ func TestHiddenCharactersInPlaceNames(t *testing.T) {
 	mustContain(t, texts(outs), "Xyzqwez Café")
 	mustBeClean(t, "quote", texts(outs))
 
-	// Inline queries and callback data are cleaned the same way.
+	// Inline queries are cleaned the same way; callback data that needed cleaning
+	// is forged (the bot's own is plain ASCII) and answered as a stale button.
 	outs = c.inline("Dorf\u200bmark")
 	if len(outs) != 1 || len(outs[0].Results) == 0 || !strings.Contains(outs[0].Results[0].Title, "Dorfmark") {
 		t.Errorf("inline query with U+200B: %+v", outs)
 	}
-	mustContain(t, texts(c.press("v1|l|\u200ben")), "English")
+	outs = c.press("v1|l|\u200ben")
+	if len(outs) == 0 || outs[0].Kind != "callback" || !strings.Contains(outs[0].Callback, "nicht mehr gültig") {
+		t.Errorf("callback data with U+200B: %+v", outs)
+	}
 }
 
 // The staff's announcement text and place keep no bidi controls, zero-width

@@ -20,6 +20,7 @@ type State struct {
 	Draft      *Draft    `json:"draft,omitempty"`      // a staff announcement being composed
 	Nonce      string    `json:"nonce,omitempty"`      // ties callback buttons to this dialogue step
 	Need       string    `json:"need,omitempty"`       // topic of the parent's need (an offering id or "general"), never the text
+	Asker      int64     `json:"asker,omitempty"`      // in a group: the user who asked /loeschen, the only one who may confirm
 	Updated    time.Time `json:"updated"`
 }
 

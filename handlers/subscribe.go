@@ -13,6 +13,9 @@ import (
 // cmdSubscribe subscribes to the remembered district, or asks for the place
 // first and subscribes once it is known.
 func (h *Handler) cmdSubscribe(ctx context.Context, t *turn, _ string) error {
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	if !t.stateOK {
 		return h.say(ctx, t, "store_down", nil)
 	}
@@ -73,6 +76,9 @@ func (h *Handler) districtName(id string) string {
 
 // cmdUnsubscribe offers one button per subscribed district.
 func (h *Handler) cmdUnsubscribe(ctx context.Context, t *turn, _ string) error {
+	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
+		return err
+	}
 	lang := h.lang(t)
 	subs, err := h.cfg.Store.Subscriptions(ctx, t.u.ChatID)
 	if err != nil {

@@ -34,9 +34,6 @@ type (
 	quietHours interface {
 		QuietUntil(t time.Time) (end time.Time, in bool)
 	}
-	chatExporter interface {
-		ExportChat(ctx context.Context, chatID int64) (map[string]string, error)
-	}
 )
 
 // draftLangs are the languages a draft is rendered in: German, then its translations.

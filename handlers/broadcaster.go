@@ -113,6 +113,10 @@ type Broadcaster interface {
 	// Upcoming lists events of the districts whose date is not before now (events
 	// without date are listed until they expire), soonest first.
 	Upcoming(ctx context.Context, districts []string, now time.Time) ([]Event, error)
-	// ForgetChat removes the chat from pending deliveries (for /loeschen).
+	// ChatData lists what the broadcasts keep about the chat (for /meinedaten):
+	// exactly what ForgetChat erases.
+	ChatData(ctx context.Context, chatID int64) ([]DataItem, error)
+	// ForgetChat removes the chat from pending deliveries and from the records of
+	// past ones (for /loeschen).
 	ForgetChat(ctx context.Context, chatID int64) error
 }

@@ -486,6 +486,10 @@ func (f *fakeBroadcaster) Upcoming(_ context.Context, districts []string, _ time
 	return f.events, nil
 }
 
+func (f *fakeBroadcaster) ChatData(context.Context, int64) ([]handlers.DataItem, error) {
+	return nil, nil
+}
+
 func (f *fakeBroadcaster) ForgetChat(_ context.Context, chatID int64) error {
 	f.forgot = append(f.forgot, chatID)
 	return nil

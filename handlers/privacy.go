@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -26,29 +25,17 @@ func (h *Handler) cmdPrivacy(ctx context.Context, t *turn, _ string) error {
 	return h.send(ctx, t, Message{Text: text + "\n\n" + h.text(lang, "privacy_need", nil)})
 }
 
-// cmdMyData shows everything stored about the chat (Store.Export), readably.
+// cmdMyData shows everything stored about the chat, from every data holder
+// (the same list /loeschen erases), readably.
 func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
 	if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
 		return err
 	}
 	lang := h.lang(t)
-	pd, err := h.cfg.Store.Export(ctx, t.u.ChatID)
+	pd, err := h.PersonalData(ctx, t.u.ChatID)
 	if err != nil {
 		h.storeFailed(ctx, "export", t.u.ChatID, err)
 		return h.say(ctx, t, "store_down", nil)
-	}
-	if ex, ok := h.cfg.Broadcaster.(chatExporter); ok {
-		more, err := ex.ExportChat(ctx, t.u.ChatID)
-		if err != nil {
-			h.storeFailed(ctx, "export broadcasts", t.u.ChatID, err)
-			return h.say(ctx, t, "store_down", nil)
-		}
-		if pd.Other == nil && len(more) > 0 {
-			pd.Other = map[string]string{}
-		}
-		for k, v := range more {
-			pd.Other[k] = v
-		}
 	}
 	line := func(id, value string) string {
 		return h.text(lang, id, map[string]any{"Value": i18n.Embed(lang, esc(value))})
@@ -85,13 +72,8 @@ func (h *Handler) cmdMyData(ctx context.Context, t *turn, _ string) error {
 		}
 		lines = append(lines, line("mydata_subs", strings.Join(names, "; ")))
 	}
-	keys := make([]string, 0, len(pd.Other))
-	for k := range pd.Other {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		lines = append(lines, line("mydata_other", truncRunes(k+": "+pd.Other[k], 200)))
+	for _, it := range pd.Items {
+		lines = append(lines, h.dataItemLine(lang, it))
 	}
 	if len(lines) == 0 {
 		return h.say(ctx, t, "mydata_none", nil)
@@ -122,8 +104,8 @@ func (h *Handler) cmdDelete(ctx context.Context, t *turn, _ string) error {
 	}})
 }
 
-// cbDeleteConfirmed erases everything (Store.DeleteAll, Broadcaster.ForgetChat)
-// when the button belongs to the pending /loeschen question.
+// cbDeleteConfirmed erases everything in every data holder (the same list
+// /meinedaten shows) when the button belongs to the pending /loeschen question.
 func (h *Handler) cbDeleteConfirmed(ctx context.Context, t *turn, nonce string) error {
 	if !t.stateOK {
 		if err := h.ack(ctx, t, ""); err != nil {
@@ -145,16 +127,14 @@ func (h *Handler) cbDeleteConfirmed(ctx context.Context, t *turn, nonce string) 
 	if err := h.ack(ctx, t, ""); err != nil {
 		return err
 	}
-	if err := h.cfg.Store.DeleteAll(ctx, t.u.ChatID); err != nil {
+	stateGone, err := h.forgetChat(ctx, t.u.ChatID)
+	if stateGone {
+		t.st, t.deleted = State{}, true
+	}
+	if err != nil {
 		h.storeFailed(ctx, "delete all", t.u.ChatID, err)
-		return h.say(ctx, t, "store_down", nil)
+		return h.sendLang(ctx, t.r, t.u.ChatID, lang, Message{Text: h.text(lang, "store_down", nil)})
 	}
-	if h.cfg.Broadcaster != nil {
-		if err := h.cfg.Broadcaster.ForgetChat(ctx, t.u.ChatID); err != nil {
-			h.cfg.Logger.WarnContext(ctx, "forgetting the chat in pending broadcasts failed", "chat_id", t.u.ChatID, "err", err)
-		}
-	}
-	t.st, t.deleted = State{}, true
 	return h.sendLang(ctx, t.r, t.u.ChatID, lang, Message{Text: h.text(lang, "deleted", nil)})
 }
 
@@ -171,4 +151,24 @@ func (h *Handler) cbKeep(ctx context.Context, t *turn) error {
 		return err
 	}
 	return h.say(ctx, t, "delete_cancelled", nil)
+}
+
+// dataItemLine renders one further stored item for /meinedaten.
+func (h *Handler) dataItemLine(lang string, it DataItem) string {
+	data := map[string]any{"ID": i18n.Embed(lang, esc(it.ID)), "Count": it.Count}
+	if !it.When.IsZero() {
+		data["When"] = i18n.Embed(lang, esc(formatWhen(it.When)))
+	}
+	switch it.Kind {
+	case DataDelivery:
+		outcome := it.Detail
+		if h.cat.Has(i18n.Default, "mydata_outcome_"+it.Detail) {
+			outcome = h.text(lang, "mydata_outcome_"+it.Detail, nil)
+		}
+		data["Outcome"] = i18n.Embed(lang, esc(outcome))
+		return h.text(lang, "mydata_delivery", data)
+	case DataSent, DataMessages, DataReminder, DataReminderSent, DataWaiting:
+		return h.text(lang, "mydata_"+it.Kind, data)
+	}
+	return h.text(lang, "mydata_other", map[string]any{"Value": i18n.Embed(lang, esc(it.Kind+" "+it.ID))})
 }

@@ -61,17 +61,41 @@ type SubscriptionStore interface {
 	CountSubscribers(ctx context.Context, district string) (int64, error)
 }
 
-// PersonalData is everything stored about one chat, for /meinedaten.
+// PersonalData is what one holder of data keeps about a chat, for /meinedaten.
 type PersonalData struct {
 	State         *State   // nil when none
 	Subscriptions []string // district ids
-	// Other lists further stored items by a short description and their value
-	// (e.g. pending deliveries), for display.
-	Other map[string]string
+	// Items lists further stored items (e.g. announcement deliveries).
+	Items []DataItem
+	// Where lists every storage location (e.g. Redis key) holding data about the
+	// chat, for audits: what DeleteAll erases is exactly what Export found there.
+	Where []string
 }
+
+// DataItem is one further thing stored about a chat.
+type DataItem struct {
+	Kind   string    // what it is: one of the Data* kinds
+	ID     string    // which one, e.g. the broadcast id
+	Detail string    // e.g. a delivery's outcome (pending, delivered, blocked, failed, skipped), a language
+	Count  int       // e.g. the number of messages whose ids are kept
+	When   time.Time // e.g. a reminder's due time, how long message ids are kept
+	Where  []string  // the storage locations holding it (e.g. Redis keys)
+}
+
+// Kinds of DataItem.
+const (
+	DataDelivery     = "delivery"      // an announcement to the chat, pending or done (Detail: its outcome)
+	DataSent         = "sent"          // an announcement sent from the chat (a staff member's): the report's address
+	DataMessages     = "messages"      // ids of the messages the chat got, kept for corrections and recalls (until When)
+	DataReminderSent = "reminder_sent" // a reminder was sent to the chat (kept to send it once)
+	DataReminder     = "reminder"      // a reminder the chat asked for (due When)
+	DataWaiting      = "waiting"       // the chat waits in a broadcast paused for quiet hours
+)
 
 // PrivacyStore shows and erases everything stored about a chat (DSGVO Art. 15/17).
 type PrivacyStore interface {
+	// Export returns everything the store keeps about the chat; DeleteAll erases
+	// exactly that.
 	Export(ctx context.Context, chatID int64) (PersonalData, error)
 	// DeleteAll removes every key about the chat: state, subscriptions (also from the
 	// per-district sets) and anything else keyed by the chat id.

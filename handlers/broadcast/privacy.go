@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
 // The per-chat data of the broadcast package, for /meinedaten and /loeschen:
@@ -20,6 +22,9 @@ import (
 //	<p>:bc:<id>:later     the chat waits for the end of quiet hours (until then)
 //	<p>:rem:chat:<chat>   the chat's reminders: broadcast id -> due time and language (until the event)
 //	<p>:rem:due           the same reminders by due time ("<id>|<chat>|<lang>", until sent)
+//	<p>:bc:<id>           the broadcast; "chat" is the sender's chat (the report's address)
+//
+// ChatData lists them all, ForgetChat (with forgetRich) erases them all.
 
 // dropLaterScript removes a chat from a paused broadcast's waiting list.
 // KEYS: later. ARGV: chat.
@@ -66,55 +71,109 @@ func (s *Service) forgetRich(ctx context.Context, chatID int64, ids []string) er
 	return nil
 }
 
-// ExportChat lists what the broadcast package keeps about the chat, for
-// /meinedaten: short descriptions (German) and values.
-func (s *Service) ExportChat(ctx context.Context, chatID int64) (map[string]string, error) {
-	ids, err := s.rdb.ZRange(ctx, s.key("bc", "index"), 0, -1).Result()
+// ChatData lists what the broadcasts keep about the chat, read from the same
+// keys ForgetChat and forgetRich erase: every delivery to it (pending, or its
+// outcome), the ids of the messages it got (kept for corrections and recalls),
+// a reminder sent to it, its place in a broadcast paused for quiet hours, its
+// reminders, and the broadcasts it sent (its chat is the report's address).
+// Short-lived markers (the per-chat pacing marker, a recipient lock: a second
+// or two) are not listed; they expire by themselves.
+func (s *Service) ChatData(ctx context.Context, chatID int64) ([]handlers.DataItem, error) {
+	ids, err := s.keptIDs(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("broadcast: export: %w", err)
+		return nil, fmt.Errorf("broadcast: chat data: %w", err)
 	}
 	c := strconv.FormatInt(chatID, 10)
-	msgs := make([]*redis.StringCmd, len(ids))
-	res := make([]*redis.StringCmd, len(ids))
+	type per struct{ res, sender, msgs, remsent *redis.StringCmd }
+	cmds := make([]per, len(ids))
 	var rems *redis.MapStringStringCmd
+	var paused *redis.StringSliceCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			msgs[i] = p.HGet(ctx, s.msgsKey(id), c)
-			res[i] = p.HGet(ctx, s.resKey(id), c)
+			cmds[i] = per{
+				res:     p.HGet(ctx, s.resKey(id), c),
+				sender:  p.HGet(ctx, s.metaKey(id), "chat"),
+				msgs:    p.HGet(ctx, s.msgsKey(id), c),
+				remsent: p.HGet(ctx, s.remSentKey(id), c),
+			}
 		}
 		rems = p.HGetAll(ctx, s.remChatKey(chatID))
+		paused = p.ZRange(ctx, s.key("bc", "resume"), 0, -1)
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("broadcast: export: %w", err)
+		return nil, fmt.Errorf("broadcast: chat data: %w", err)
+	}
+	var items []handlers.DataItem
+	for i, id := range ids {
+		if v, err := cmds[i].res.Result(); err == nil {
+			items = append(items, handlers.DataItem{Kind: handlers.DataDelivery, ID: id, Detail: v, Where: []string{s.resKey(id)}})
+		}
+		if v, err := cmds[i].sender.Result(); err == nil && v == c {
+			items = append(items, handlers.DataItem{Kind: handlers.DataSent, ID: id, Where: []string{s.metaKey(id)}})
+		}
+		if v, err := cmds[i].msgs.Result(); err == nil {
+			it := handlers.DataItem{Kind: handlers.DataMessages, ID: id, Where: []string{s.msgsKey(id)}}
+			if r, ok := parseSent(v); ok {
+				it.Count, it.Detail, it.When = len(r.ids), r.lang, r.at.Add(RecallWindow)
+			}
+			items = append(items, it)
+		}
+		if _, err := cmds[i].remsent.Result(); err == nil {
+			items = append(items, handlers.DataItem{Kind: handlers.DataReminderSent, ID: id, Where: []string{s.remSentKey(id)}})
+		}
+	}
+	for _, id := range paused.Val() {
+		waiting, err := s.rdb.LRange(ctx, s.laterKey(id), 0, -1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("broadcast: chat data: %w", err)
+		}
+		if slices.ContainsFunc(waiting, func(it string) bool { return strings.HasPrefix(it, c+"|") }) {
+			items = append(items, handlers.DataItem{Kind: handlers.DataWaiting, ID: id, Where: []string{s.laterKey(id)}})
+		}
+	}
+	remIDs := make([]string, 0, len(rems.Val()))
+	for id := range rems.Val() {
+		remIDs = append(remIDs, id)
+	}
+	slices.Sort(remIDs)
+	for _, id := range remIDs {
+		v := rems.Val()[id]
+		due, _ := strconv.ParseInt(v[:max(strings.IndexByte(v, '|'), 0)], 10, 64)
+		items = append(items, handlers.DataItem{Kind: handlers.DataReminder, ID: id, When: time.Unix(due, 0),
+			Where: []string{s.remChatKey(chatID), s.remDueKey()}})
+	}
+	return items, nil
+}
+
+// ExportChat lists what the broadcast package keeps about the chat as short
+// German descriptions and values (for operators and tests): ChatData, grouped.
+func (s *Service) ExportChat(ctx context.Context, chatID int64) (map[string]string, error) {
+	items, err := s.ChatData(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string][]string{}
+	for _, it := range items {
+		switch it.Kind {
+		case handlers.DataDelivery:
+			groups["Ankündigungen (Zustellung)"] = append(groups["Ankündigungen (Zustellung)"], "#"+it.ID+" "+it.Detail)
+		case handlers.DataSent:
+			groups["Ankündigungen (gesendet)"] = append(groups["Ankündigungen (gesendet)"], "#"+it.ID)
+		case handlers.DataMessages:
+			groups["Ankündigungen (Nachrichten-IDs für Korrektur/Rückruf)"] = append(groups["Ankündigungen (Nachrichten-IDs für Korrektur/Rückruf)"],
+				fmt.Sprintf("#%s: %d Nachricht(en), %s, löschbar bis %s", it.ID, it.Count, it.Detail, it.When.In(s.opts.Location).Format("02.01.2006 15:04")))
+		case handlers.DataReminderSent:
+			groups["Erinnerungen (verschickt)"] = append(groups["Erinnerungen (verschickt)"], "#"+it.ID)
+		case handlers.DataWaiting:
+			groups["Ankündigungen (wartet auf das Ende der Ruhezeit)"] = append(groups["Ankündigungen (wartet auf das Ende der Ruhezeit)"], "#"+it.ID)
+		case handlers.DataReminder:
+			groups["Erinnerungen"] = append(groups["Erinnerungen"], "#"+it.ID+" am "+it.When.In(s.opts.Location).Format("02.01.2006 15:04"))
+		}
 	}
 	out := map[string]string{}
-	var got, sent []string
-	for i, id := range ids {
-		if v, err := res[i].Result(); err == nil {
-			got = append(got, "#"+id+" "+v)
-		}
-		if v, err := msgs[i].Result(); err == nil {
-			if r, ok := parseSent(v); ok {
-				sent = append(sent, fmt.Sprintf("#%s: %d Nachricht(en), %s, löschbar bis %s", id, len(r.ids),
-					r.lang, r.at.Add(RecallWindow).In(s.opts.Location).Format("02.01.2006 15:04")))
-			}
-		}
-	}
-	if len(got) > 0 {
-		out["Ankündigungen (Zustellung)"] = strings.Join(got, "; ")
-	}
-	if len(sent) > 0 {
-		out["Ankündigungen (Nachrichten-IDs für Korrektur/Rückruf)"] = strings.Join(sent, "; ")
-	}
-	var rl []string
-	for id, v := range rems.Val() {
-		due, _ := strconv.ParseInt(v[:max(strings.IndexByte(v, '|'), 0)], 10, 64)
-		rl = append(rl, "#"+id+" am "+time.Unix(due, 0).In(s.opts.Location).Format("02.01.2006 15:04"))
-	}
-	slices.Sort(rl)
-	if len(rl) > 0 {
-		out["Erinnerungen"] = strings.Join(rl, "; ")
+	for k, v := range groups {
+		out[k] = strings.Join(v, "; ")
 	}
 	return out, nil
 }

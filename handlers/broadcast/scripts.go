@@ -72,10 +72,14 @@ return complete(ARGV[1], ARGV[2], ARGV[3])
 `)
 
 // forgetScript takes one chat out of one broadcast: a pending delivery becomes
-// "skipped"; in a finished broadcast the chat's outcome is erased.
+// "skipped"; in a finished broadcast the chat's outcome is erased; when the chat
+// sent the broadcast, the sender is erased (no report goes out then).
 // KEYS: meta, res, stream, active. ARGV: id, now, resTTL, chat.
 var forgetScript = redis.NewScript(completeLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'chat') == ARGV[4] then
+  redis.call('HSET', KEYS[1], 'chat', '0', 'sender', '0')
+end
 local out = redis.call('HGET', KEYS[2], ARGV[4])
 if not out then return 0 end
 if out ~= 'pending' or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then

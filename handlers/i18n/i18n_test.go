@@ -19,7 +19,7 @@ var sample = map[string]any{
 	"Query": "Dorfmrak", "County": "Landkreis Celle", "Km": "1,2", "When": "Mo 01.12.2026 15:00",
 	"Where": "Rathaus", "Text": "Fest", "Operator": "Landkreis Heidekreis", "Days": 30, "Value": "x",
 	"Police": "110", "Rescue": "112", "Child": "116 111", "Parents": "0800 111 0 550", "Women": "116 016",
-	"Bot": "@SozialraumBot",
+	"Bot": "@SozialraumBot", "ID": "7", "Outcome": "zugestellt", "Count": 2,
 	// staff catalogues (owned by the broadcast engineer) may use more fields; a
 	// missing field renders "<no value>" and is reported below.
 }

@@ -2,7 +2,7 @@ package redisstore
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/redis/go-redis/v9"
@@ -10,42 +10,78 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
+// exportScript reads everything stored about a chat, in one step, from the same
+// keys deleteScript erases: the state, the chat's subscription set, and every
+// district set (of the registry or the chat's own set) that holds the chat.
+//
+//	KEYS[1] the district registry, KEYS[2] the chat's state, KEYS[3] the chat's
+//	subscriptions; ARGV[1] the chat id, ARGV[2] the key prefix of district sets.
+//
+// It returns {state or nil, the chat's own subscriptions, districts whose set holds the chat}.
+var exportScript = redis.NewScript(`
+local own = redis.call('SMEMBERS', KEYS[3])
+local ds = redis.call('SMEMBERS', KEYS[1])
+for _, d in ipairs(own) do ds[#ds + 1] = d end
+local seen, member = {}, {}
+for _, d in ipairs(ds) do
+  if not seen[d] then
+    seen[d] = true
+    if redis.call('SISMEMBER', ARGV[2] .. d, ARGV[1]) == 1 then member[#member + 1] = d end
+  end
+end
+return {redis.call('GET', KEYS[2]), own, member}
+`)
+
 // Export returns everything stored about the chat: its state and its
-// subscriptions. It reads the chat's keys by name in one round trip, so its cost
-// does not depend on how many other keys the database holds.
+// subscriptions, read from exactly the keys DeleteAll erases (also a district
+// set that holds the chat while the chat's own set lost track of it). Every key
+// holding data about the chat is listed in Where. It runs one script over keys
+// known by name, so its cost does not depend on how many other keys the database holds.
 func (s *Store) Export(ctx context.Context, chatID int64) (handlers.PersonalData, error) {
 	var pd handlers.PersonalData
-	var get *redis.StringCmd
-	var subs *redis.StringSliceCmd
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, s.chatKey(chatID))
-		subs = p.SMembers(ctx, s.chatSubsKey(chatID))
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
+	keys := []string{s.registryKey(), s.chatKey(chatID), s.chatSubsKey(chatID)}
+	res, err := exportScript.Run(ctx, s.c, keys, chatID, s.subsKey("")).Slice()
+	if err != nil {
 		return pd, unavailable("export", err)
 	}
-	raw, err := get.Bytes()
-	switch {
-	case errors.Is(err, redis.Nil):
-	case err != nil:
-		return pd, unavailable("export state", err)
-	default:
-		st, ok := decodeState(raw)
+	if len(res) != 3 {
+		return pd, unavailable("export", fmt.Errorf("unexpected answer of %d parts", len(res)))
+	}
+	if raw, ok := res[0].(string); ok {
+		st, ok := decodeState([]byte(raw))
 		if !ok {
 			// Same as LoadState: a value nobody can read is discarded, not shown.
 			if err := s.discardState(ctx, chatID); err != nil {
 				return pd, err
 			}
-			break
+		} else {
+			pd.State = &st
+			pd.Where = append(pd.Where, s.chatKey(chatID))
 		}
-		pd.State = &st
 	}
-	if pd.Subscriptions, err = subs.Result(); err != nil {
-		return pd, unavailable("export subscriptions", err)
+	own, member := stringList(res[1]), stringList(res[2])
+	if len(own) > 0 {
+		pd.Where = append(pd.Where, s.chatSubsKey(chatID))
 	}
+	pd.Subscriptions = append(own, member...)
 	slices.Sort(pd.Subscriptions)
+	pd.Subscriptions = slices.Compact(pd.Subscriptions)
+	for _, d := range member {
+		pd.Where = append(pd.Where, s.subsKey(d))
+	}
 	return pd, nil
+}
+
+// stringList converts a script's array of strings.
+func stringList(v any) []string {
+	a, _ := v.([]any)
+	out := make([]string, 0, len(a))
+	for _, x := range a {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // deleteScript erases a chat in one atomic step.

@@ -114,6 +114,9 @@ func TestPrivacyCostIndependentOfKeyspace(t *testing.T) {
 		if err := s.DeleteAll(ctx, chat+1000); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.Export(ctx, chat+1000); err != nil {
+			t.Fatal(err)
+		}
 		exportRT, exportCmds = cost(t, cnt, func() error { _, err := s.Export(ctx, chat); return err })
 		deleteRT, deleteCmds = cost(t, cnt, func() error { return s.DeleteAll(ctx, chat) })
 		pd, err := s.Export(ctx, chat)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -172,11 +173,16 @@ func TestExportAndDeleteAll(t *testing.T) {
 	if pd.State == nil || pd.State.District != "walsrode" || pd.State.Lang != "de" || !pd.State.Updated.Equal(st.Updated) {
 		t.Fatalf("Export state = %+v", pd.State)
 	}
-	if !reflect.DeepEqual(pd.Subscriptions, []string{"soltau-wietzendorf", "walsrode"}) {
+	// The out-of-sync district is shown too: Export reads what DeleteAll erases.
+	if !reflect.DeepEqual(pd.Subscriptions, []string{"munster-bispingen", "soltau-wietzendorf", "walsrode"}) {
 		t.Fatalf("Export subscriptions = %v", pd.Subscriptions)
 	}
-	if len(pd.Other) != 0 {
-		t.Fatalf("Export other = %v, want none", pd.Other)
+	wantWhere := []string{p + ":chat:5", p + ":chat:5:subs", p + ":subs:munster-bispingen", p + ":subs:soltau-wietzendorf", p + ":subs:walsrode"}
+	if got := slices.Sorted(slices.Values(pd.Where)); !reflect.DeepEqual(got, wantWhere) {
+		t.Fatalf("Export where = %v, want %v", got, wantWhere)
+	}
+	if len(pd.Items) != 0 {
+		t.Fatalf("Export items = %v, want none", pd.Items)
 	}
 
 	if err := s.DeleteAll(ctx, chat); err != nil {
@@ -199,7 +205,7 @@ func TestExportAndDeleteAll(t *testing.T) {
 		}
 	}
 	pd, err = s.Export(ctx, chat)
-	if err != nil || pd.State != nil || len(pd.Subscriptions) != 0 || len(pd.Other) != 0 {
+	if err != nil || pd.State != nil || len(pd.Subscriptions) != 0 || len(pd.Items) != 0 || len(pd.Where) != 0 {
 		t.Fatalf("Export after DeleteAll = %+v, %v; want empty", pd, err)
 	}
 	// The other chat is untouched.

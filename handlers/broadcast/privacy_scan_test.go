@@ -1,0 +1,233 @@
+package broadcast_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+)
+
+// replier records what the conversation and the broadcast worker send.
+type replier struct {
+	mu   sync.Mutex
+	msgs map[int64][]handlers.Message
+}
+
+func (r *replier) Send(_ context.Context, chat int64, m handlers.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.msgs == nil {
+		r.msgs = map[int64][]handlers.Message{}
+	}
+	r.msgs[chat] = append(r.msgs[chat], m)
+	return nil
+}
+func (r *replier) SendContact(context.Context, int64, handlers.Contact) error          { return nil }
+func (r *replier) AnswerCallback(context.Context, string, string) error                { return nil }
+func (r *replier) AnswerInline(context.Context, string, []handlers.InlineResult) error { return nil }
+
+func (r *replier) count(chat int64) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.msgs[chat])
+}
+
+func (r *replier) last(chat int64) handlers.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ms := r.msgs[chat]
+	if len(ms) == 0 {
+		return handlers.Message{}
+	}
+	return ms[len(ms)-1]
+}
+
+// referencing lists the keys under prefix whose name or value refers to the
+// chat: a name part equal to the id (or "c<id>"), or a value (a string, or an
+// element, field or value of a set, hash, sorted set, list or stream) holding it
+// as a number of its own. The test may SCAN; the product must not.
+func referencing(t *testing.T, rdb redis.UniversalClient, prefix string, chat int64) []string {
+	t.Helper()
+	ctx := context.Background()
+	id := strconv.FormatInt(chat, 10)
+	word := regexp.MustCompile(`(^|[^0-9])` + id + `($|[^0-9])`)
+	var out []string
+	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		hit := false
+		for _, part := range strings.Split(strings.TrimPrefix(k, prefix+":"), ":") {
+			hit = hit || part == id || part == "c"+id
+		}
+		var vals []string
+		switch rdb.Type(ctx, k).Val() {
+		case "string":
+			vals = []string{rdb.Get(ctx, k).Val()}
+		case "set":
+			vals = rdb.SMembers(ctx, k).Val()
+		case "zset":
+			vals = rdb.ZRange(ctx, k, 0, -1).Val()
+		case "list":
+			vals = rdb.LRange(ctx, k, 0, -1).Val()
+		case "hash":
+			for f, v := range rdb.HGetAll(ctx, k).Val() {
+				vals = append(vals, f, v)
+			}
+		case "stream":
+			for _, m := range rdb.XRange(ctx, k, "-", "+").Val() {
+				for f, v := range m.Values {
+					vals = append(vals, f, fmt.Sprint(v))
+				}
+			}
+		}
+		for _, v := range vals {
+			hit = hit || word.MatchString(v)
+		}
+		if hit {
+			out = append(out, k)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestMyDataShowsEverythingStoredAboutTheChat: after a dialogue, a subscription
+// and the delivery of an announcement, every key in Redis that refers to the
+// parent's chat (or to the staff chat that sent the announcement) is shown by
+// /meinedaten, and /loeschen leaves none behind. A key kind the test does not
+// know fails it: a new kind of stored data needs its /meinedaten line.
+func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
+	const parent, staff = int64(515151), int64(909090)
+	ctx := context.Background()
+	rdb, pfx := redistest.Client(t), redistest.Prefix(t)
+	store := redisstore.New(rdb, pfx)
+	bc := broadcast.New(rdb, pfx, store, broadcast.Options{Rate: 30, ClaimIdle: time.Second})
+	dir, err := directory.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := handlers.New(handlers.Config{Directory: dir, Store: store, Broadcaster: bc, Operator: "Landkreis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &replier{}
+	next := int64(0)
+	handle := func(chat int64, text, data string) string {
+		t.Helper()
+		next++
+		u := handlers.Update{ID: next, ChatID: chat, Private: true, User: handlers.User{ID: chat, LanguageCode: "de"}, Text: text}
+		if data != "" {
+			u.Callback = &handlers.Callback{ID: "cb", MessageID: 1, Data: data}
+		}
+		n := r.count(chat)
+		if err := h.Handle(ctx, r, u); err != nil {
+			t.Fatal(err)
+		}
+		if r.count(chat) == n {
+			return ""
+		}
+		return r.last(chat).Text
+	}
+
+	// A dialogue, a language choice, a subscription.
+	handle(parent, "Dorfmark", "")
+	handle(parent, "", "v1|l|de")
+	handle(parent, "", "v1|a|bad-fallingbostel-osterheide")
+	// An announcement delivered to it, with its report to the staff chat.
+	id, n, err := bc.Start(ctx, handlers.Announcement{
+		Districts: []string{"bad-fallingbostel-osterheide"}, Text: "Fest", HTML: "Fest", SenderID: staff, SenderChat: staff,
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("Start = %s, %d, %v", id, n, err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- bc.Run(runCtx, r) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for r.count(staff) == 0 { // the report comes after the last delivery is recorded
+		if time.Now().After(deadline) {
+			t.Fatal("the broadcast was not delivered and reported in time")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	districtName := func(id string) string {
+		d, _ := dir.District(id)
+		return d.Name
+	}
+	// What /meinedaten must show for each kind of key that refers to the chat.
+	expect := func(chat int64, key, mydata string) {
+		t.Helper()
+		rest := strings.TrimPrefix(key, pfx+":")
+		c := strconv.FormatInt(chat, 10)
+		var want string
+		switch {
+		case rest == "chat:"+c:
+			want = "Bezirk: " + districtName("bad-fallingbostel-osterheide")
+		case rest == "chat:"+c+":subs":
+			want = "Abos: "
+		case strings.HasPrefix(rest, "subs:"):
+			want = districtName(strings.TrimPrefix(rest, "subs:"))
+		case rest == "bc:"+id+":res":
+			want = "Ankündigung Nr. " + id + " an diesen Chat: zugestellt"
+		case rest == "bc:"+id:
+			want = "Ankündigung Nr. " + id + ", aus diesem Chat verschickt"
+		case rest == "bc:chat:"+c, strings.HasPrefix(rest, "bc:"+id+":lock:"):
+			// Pacing marker and recipient lock: no content, gone within seconds.
+			if ttl := rdb.PTTL(ctx, key).Val(); ttl <= 0 || ttl > 5*time.Second {
+				t.Errorf("%s lives %v; a marker that is not shown must expire within seconds", key, ttl)
+			}
+			return
+		default:
+			t.Errorf("%s refers to chat %d, and the test knows no /meinedaten line for it", key, chat)
+			return
+		}
+		if !strings.Contains(mydata, want) {
+			t.Errorf("%s refers to chat %d, but /meinedaten does not show it (want %q):\n%s", key, chat, want, mydata)
+		}
+	}
+	for _, chat := range []int64{parent, staff} {
+		keys := referencing(t, rdb, pfx, chat)
+		mydata := handle(chat, "/meinedaten", "")
+		t.Logf("chat %d: keys %v", chat, keys)
+		if len(keys) == 0 {
+			t.Fatalf("nothing stored about chat %d: the test proves nothing", chat)
+		}
+		for _, k := range keys {
+			expect(chat, k, mydata)
+		}
+		// /loeschen erases all of it.
+		handle(chat, "/loeschen", "")
+		st, err := store.LoadState(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(handle(chat, "", "v1|x|"+st.Nonce), "gelöscht") {
+			t.Fatalf("chat %d: /loeschen did not confirm", chat)
+		}
+		for _, k := range referencing(t, rdb, pfx, chat) {
+			rest := strings.TrimPrefix(k, pfx+":")
+			if !strings.HasPrefix(rest, "bc:chat:") {
+				t.Errorf("%s still refers to chat %d after /loeschen", k, chat)
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -77,7 +78,7 @@ type Options struct {
 	ReplyMaxAge time.Duration
 	// ChatPace paces the replies into each chat (zero value: Telegram's limits).
 	ChatPace       ChatPace
-	AllowedUpdates []string // update types requested (default message, edited_message, callback_query, inline_query)
+	AllowedUpdates []string // update types requested (default message, edited_message, callback_query, inline_query, my_chat_member)
 
 	Metrics    *metrics.Metrics // may be nil
 	Logger     *slog.Logger     // default slog.Default()
@@ -110,6 +111,8 @@ type Bot struct {
 	metrics    *metrics.Metrics
 	httpClient *http.Client
 	inbox      *inbox // nil without Redis
+
+	me atomic.Pointer[identity] // from getMe, once known
 
 	mu      sync.Mutex
 	disp    *dispatcher // set while Run runs
@@ -185,7 +188,7 @@ func setDefaults(o *Options) {
 		o.MaxQueued = 10000
 	}
 	if o.AllowedUpdates == nil {
-		o.AllowedUpdates = []string{"message", "edited_message", "callback_query", "inline_query"}
+		o.AllowedUpdates = []string{"message", "edited_message", "callback_query", "inline_query", "my_chat_member"}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -240,8 +243,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.running = true
 	b.mu.Unlock()
+	// Who the bot is decides what in a group is meant for it: known before the
+	// first update is taken.
+	me, err := b.identify(ctx)
+	if err != nil {
+		return err
+	}
 	cfg := dispatcherConfig{
-		conv: b.opts.Conversation, api: b.sender, log: b.log, metrics: b.metrics,
+		conv: b.opts.Conversation, me: me, api: b.sender, log: b.log, metrics: b.metrics,
 		workers: b.opts.MaxConcurrency, maxQueued: b.opts.MaxQueued, maxPending: b.opts.MaxPendingPerChat,
 		timeout: b.opts.HandleTimeout, maxAge: b.opts.ReplyMaxAge, pace: b.opts.ChatPace,
 		sweepEvery: b.opts.SweepInterval, probeEvery: redisProbeEvery,
@@ -400,11 +409,35 @@ func (b *Bot) retryStartup(ctx context.Context, what string, call func(context.C
 }
 
 // Username asks the Bot API for the bot's @username (without "@"), e.g. for
-// handlers.Config.BotUsername.
+// handlers.Handler.SetBotUsername, and remembers who the bot is for Run. Once
+// known, it answers without asking again.
 func (b *Bot) Username(ctx context.Context) (string, error) {
-	me, err := b.api.GetMe(ctx)
+	if me := b.me.Load(); me != nil {
+		return me.username, nil
+	}
+	u, err := b.api.GetMe(ctx)
 	if err != nil {
 		return "", classify(ctx, "getMe", b.opts.Token, err)
 	}
-	return me.Username, nil
+	b.me.Store(&identity{id: u.ID, username: u.Username})
+	return u.Username, nil
+}
+
+// identify returns who the bot is, asking getMe (with retries, until ctx ends)
+// unless Username already did.
+func (b *Bot) identify(ctx context.Context) (identity, error) {
+	if err := b.retryStartup(ctx, "getMe", func(ctx context.Context) error {
+		if b.me.Load() != nil {
+			return nil
+		}
+		u, err := b.api.GetMe(ctx)
+		if err != nil {
+			return err
+		}
+		b.me.Store(&identity{id: u.ID, username: u.Username})
+		return nil
+	}); err != nil {
+		return identity{}, err
+	}
+	return *b.me.Load(), nil
 }

@@ -36,6 +36,7 @@ var ErrShuttingDown = errors.New("bot is shutting down")
 // were delivered; different chats run concurrently.
 type dispatcher struct {
 	conv       Conversation
+	me         identity         // who the bot is, for what in a group is meant for it
 	api        handlers.Replier // the Bot API, without retries (Sender)
 	log        *slog.Logger
 	metrics    *metrics.Metrics
@@ -66,6 +67,7 @@ type dispatcher struct {
 
 type dispatcherConfig struct {
 	conv       Conversation
+	me         identity
 	api        handlers.Replier
 	log        *slog.Logger
 	metrics    *metrics.Metrics
@@ -84,7 +86,7 @@ type dispatcherConfig struct {
 func newDispatcher(c dispatcherConfig) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &dispatcher{
-		conv: c.conv, api: c.api, log: c.log, metrics: c.metrics,
+		conv: c.conv, me: c.me, api: c.api, log: c.log, metrics: c.metrics,
 		timeout: c.timeout, maxPending: max(c.maxPending, 2), maxAge: c.maxAge,
 		pace:    newPacer(c.pace),
 		recent:  newRecentIDs(8192),

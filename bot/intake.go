@@ -43,7 +43,7 @@ func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan s
 	ms := make([]mapped, len(in))
 	var es []entry
 	for i, x := range in {
-		m, ok := mapUpdate(x.u)
+		m, ok := mapUpdate(x.u, d.me)
 		d.metrics.Update(m.kind)
 		if !ok {
 			d.log.Debug("ignoring update", "update_id", x.u.ID, "type", ignoredType(x.u))

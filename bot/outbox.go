@@ -80,6 +80,7 @@ type recorder struct {
 	mu      sync.Mutex
 	replies []reply
 	done    bool
+	admins  handlers.AdminChecker // answers IsChatAdmin (chatmember.go); may be nil
 }
 
 var (

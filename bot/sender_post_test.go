@@ -99,17 +99,17 @@ func TestMapMediaUpdates(t *testing.T) {
 	chat := models.Chat{ID: 5, Type: models.ChatTypePrivate}
 	from := &models.User{ID: 5}
 	m, ok := mapUpdate(&models.Update{ID: 1, Message: &models.Message{Chat: chat, From: from, Caption: "Fest",
-		Photo: []models.PhotoSize{{FileID: "small", Width: 90}, {FileID: "large", Width: 1280, FileSize: 99}}}})
+		Photo: []models.PhotoSize{{FileID: "small", Width: 90}, {FileID: "large", Width: 1280, FileSize: 99}}}}, identity{})
 	if !ok || m.update.Text != "Fest" || m.update.Media == nil || m.update.Media.FileID != "large" || m.update.Media.Kind != handlers.MediaPhoto {
 		t.Errorf("photo: %+v %+v", m.update, m.update.Media)
 	}
 	m, _ = mapUpdate(&models.Update{ID: 2, Message: &models.Message{Chat: chat, From: from,
-		Document: &models.Document{FileID: "pdf", FileName: "flyer.pdf", MimeType: "application/pdf"}}})
+		Document: &models.Document{FileID: "pdf", FileName: "flyer.pdf", MimeType: "application/pdf"}}}, identity{})
 	if m.update.Media == nil || m.update.Media.Kind != handlers.MediaDocument || m.update.Media.Name != "flyer.pdf" {
 		t.Errorf("document: %+v", m.update.Media)
 	}
 	m, _ = mapUpdate(&models.Update{ID: 3, Message: &models.Message{Chat: chat, From: from,
-		Venue: &models.Venue{Location: models.Location{Latitude: 52.8, Longitude: 9.5}, Title: "Rathaus", Address: "Markt 1"}}})
+		Venue: &models.Venue{Location: models.Location{Latitude: 52.8, Longitude: 9.5}, Title: "Rathaus", Address: "Markt 1"}}}, identity{})
 	if m.update.Location == nil || m.update.Venue == nil || m.update.Venue.Title != "Rathaus" || m.update.Venue.Address != "Markt 1" {
 		t.Errorf("venue: %+v", m.update)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
 // handleLocal handles an update held in memory; skipped is the number of the
@@ -39,7 +41,7 @@ func (d *dispatcher) handleHead(c *chat) *turn {
 		d.log.Error("dropping undecodable update from the inbox", "key", c.key, "err", err)
 		return t
 	}
-	m, ok := mapUpdate(&u)
+	m, ok := mapUpdate(&u, d.me)
 	if !ok {
 		return t
 	}
@@ -62,6 +64,7 @@ func (d *dispatcher) handleHead(c *chat) *turn {
 // panic).
 func (d *dispatcher) call(m mapped, t *turn) {
 	rec := &recorder{}
+	rec.admins, _ = d.api.(handlers.AdminChecker) // a question for the Bot API, asked at once
 	d.metrics.InFlight(1)
 	start := time.Now()
 	defer func() {

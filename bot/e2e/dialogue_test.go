@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
@@ -172,6 +173,7 @@ func TestDialogues(t *testing.T) {
 	})
 	t.Run("sticker", func(t *testing.T) {
 		u := fakeapi.TextUpdate(chat, "de", "")
+		u.Message.Sticker = &models.Sticker{FileID: "s1", FileUniqueID: "u1", Type: "regular", Width: 512, Height: 512}
 		reqs := w.step(u)
 		if methods(reqs) != "sendMessage" {
 			t.Fatalf("a message without text got %s", methods(reqs))

@@ -196,7 +196,7 @@ func (w *world) since() []fakeapi.Request {
 		if r.Seq > w.seq {
 			w.seq = r.Seq
 			switch r.Method {
-			case "getUpdates", "deleteWebhook", "setWebhook": // polling and start-up
+			case "getUpdates", "deleteWebhook", "setWebhook", "getMe": // polling and start-up
 			default:
 				out = append(out, r)
 			}

@@ -69,3 +69,64 @@ func EditedUpdate(chatID int64, text string) models.Update {
 		EditDate: int(time.Now().Unix()), Text: text,
 	}}
 }
+
+// GroupTextUpdate is a text message (or command) of user userID in group chatID
+// (negative, a supergroup).
+func GroupTextUpdate(chatID, userID int64, text string) models.Update {
+	u := TextUpdate(chatID, "de", text)
+	u.Message.From = &models.User{ID: userID, FirstName: "Mitglied", LanguageCode: "de"}
+	return u
+}
+
+// ReplyTo makes a message update a reply to message messageID of user from (e.g.
+// the bot: its id is the number before the colon of its token).
+func ReplyTo(u models.Update, from int64, isBot bool, messageID int) models.Update {
+	u.Message.ReplyToMessage = &models.Message{
+		ID: messageID, Chat: u.Message.Chat, Date: u.Message.Date,
+		From: &models.User{ID: from, IsBot: isBot, FirstName: "Sozialraumbot"}, Text: "…",
+	}
+	return u
+}
+
+// GroupCallbackUpdate is a press of user userID on a button under message
+// messageID in group chatID.
+func GroupCallbackUpdate(chatID, userID int64, messageID int, data string) models.Update {
+	u := CallbackUpdate(chatID, messageID, data)
+	u.CallbackQuery.ID += "-" + strconv.FormatInt(userID, 10)
+	u.CallbackQuery.From = models.User{ID: userID, FirstName: "Mitglied", LanguageCode: "de"}
+	return u
+}
+
+// MyChatMemberUpdate is the bot's own membership in chat chatID changing from
+// oldStatus to newStatus ("left", "member", "administrator", "kicked"), done by user byUser.
+func MyChatMemberUpdate(chatID, byUser, botID int64, oldStatus, newStatus string) models.Update {
+	member := func(status string) models.ChatMember {
+		bot := &models.User{ID: botID, IsBot: true, FirstName: "Sozialraumbot"}
+		switch models.ChatMemberType(status) {
+		case models.ChatMemberTypeAdministrator:
+			return models.ChatMember{Type: models.ChatMemberTypeAdministrator, Administrator: &models.ChatMemberAdministrator{User: *bot}}
+		case models.ChatMemberTypeLeft:
+			return models.ChatMember{Type: models.ChatMemberTypeLeft, Left: &models.ChatMemberLeft{User: bot}}
+		case models.ChatMemberTypeBanned:
+			return models.ChatMember{Type: models.ChatMemberTypeBanned, Banned: &models.ChatMemberBanned{User: bot}}
+		default:
+			return models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: bot}}
+		}
+	}
+	return models.Update{MyChatMember: &models.ChatMemberUpdated{
+		Chat: chat(chatID), From: models.User{ID: byUser, FirstName: "Admin", LanguageCode: "de"},
+		Date: int(time.Now().Unix()), OldChatMember: member(oldStatus), NewChatMember: member(newStatus),
+	}}
+}
+
+// ContactUpdate is a shared contact card with this phone number: the sender's
+// own card when own is true, else someone else's.
+func ContactUpdate(chatID int64, own bool, phone string) models.Update {
+	u := TextUpdate(chatID, "de", "")
+	c := &models.Contact{PhoneNumber: phone, FirstName: "Erika", LastName: "Mustermann"}
+	if own {
+		c.UserID = u.Message.From.ID
+	}
+	u.Message.Contact = c
+	return u
+}

@@ -29,6 +29,8 @@
 //     description and short description per language (set/getMyDescription,
 //     set/getMyShortDescription), with Telegram's limits; Commands, Description
 //     and ShortDescription show them, so a second start can be seen to set nothing.
+//   - It answers getChatMember with the status SetChatMember gave the user in the
+//     chat ("member" by default), so group administrator checks can be tested.
 //   - It fails on command: FailNext (the next n calls of a method), FailChat (a
 //     chat answers e.g. 403 forever: a blocked user), status 0 drops the
 //     connection (a network error), and SetLatency delays answers.

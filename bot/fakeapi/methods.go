@@ -48,6 +48,8 @@ func (s *Server) decide(r *http.Request, req *Request, perr error) result {
 	switch req.Method {
 	case "getMe":
 		return ok(s.botUserLocked(req.Token))
+	case "getChatMember":
+		return s.getChatMemberLocked(req)
 	case "getUpdates":
 		return s.getUpdatesLocked(p)
 	case "setWebhook":

@@ -36,8 +36,9 @@ type Server struct {
 	confirmed    int64 // every update below this offset was confirmed
 	webhookURL   string
 	webhookSec   string
-	menu         menuState          // commands and descriptions the bot set
-	onGetUpdates func(offset int64) // see OnGetUpdates
+	menu         menuState            // commands and descriptions the bot set
+	onGetUpdates func(offset int64)   // see OnGetUpdates
+	members      map[memberKey]string // getChatMember answers (SetChatMember)
 }
 
 // Option configures a Server.
@@ -102,7 +103,7 @@ func (s *Server) notifyLocked() {
 var canonical = func() map[string]string {
 	m := map[string]string{}
 	for _, name := range []string{
-		"getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "logOut", "close",
+		"getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "logOut", "close", "getChatMember",
 		"sendMessage", "sendContact", "sendLocation", "sendChatAction", "editMessageText",
 		"sendPhoto", "sendDocument", "sendVenue", "editMessageCaption", "editMessageMedia",
 		"editMessageReplyMarkup", "deleteMessage", "answerCallbackQuery", "answerInlineQuery",

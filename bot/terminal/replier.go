@@ -22,10 +22,17 @@ type Replier struct {
 	names   func(chatID int64) string // labels of other chats (NewLabelledReplier)
 }
 
-var _ handlers.Replier = (*Replier)(nil)
+var (
+	_ handlers.Replier      = (*Replier)(nil)
+	_ handlers.AdminChecker = (*Replier)(nil)
+)
 
 // NewReplier returns a Replier printing to w.
 func NewReplier(w io.Writer) *Replier { return &Replier{w: w} }
+
+// IsChatAdmin reports true: the terminal chat is a private chat, and its user
+// administers their own data.
+func (r *Replier) IsChatAdmin(context.Context, int64, int64) (bool, error) { return true, nil }
 
 // Send prints a message and its buttons.
 func (r *Replier) Send(_ context.Context, chatID int64, m handlers.Message) error {

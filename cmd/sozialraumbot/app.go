@@ -34,7 +34,8 @@ type app struct {
 	live      *liveConversation // the conversation; a reload swaps its data
 	reloader  *reloader
 	menu      *bot.MenuSync // nil: the command menu and descriptions are left alone
-	username  string
+	nameMu    sync.Mutex
+	username  string // the bot's @username: appOptions.username, then getMe's
 	bot       *bot.Bot
 	broadcast *broadcast.Service
 	ops       *ops.Server
@@ -148,7 +149,7 @@ func (a *app) newHandler(cfg config.Config, dir *directory.Directory) (*handlers
 		Staff:          cfg.StaffMembers(),
 		Operator:       a.cfg.Operator,
 		StateTTL:       a.cfg.StateTTL,
-		BotUsername:    a.username,
+		BotUsername:    a.botUsername(),
 		Logger:         a.log,
 		Observe:        func(s directory.Status) { a.metrics.Resolved(string(s)) },
 		StoreFailed:    func(op string) { a.metrics.RedisError("store: " + op) },
@@ -163,16 +164,23 @@ func (a *app) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// Telegram reachable at start (for /readyz); not fatal: the bot retries by itself.
+	// Who the bot is (getMe): its @username goes into the conversation's hints
+	// and the bot needs it to tell what in a group is meant for it. Telegram
+	// unreachable at start is not fatal (/readyz says so): getMe is retried in the
+	// background, and the bot itself waits for it before taking updates.
 	checkCtx, checkCancel := context.WithTimeout(ctx, 10*time.Second)
 	name, err := a.bot.Username(checkCtx)
 	checkCancel()
 	a.telegram.Done(err)
+	var identified sync.WaitGroup
 	if err != nil {
 		a.log.Warn("Bot API not reachable at start; retrying in the background", "err", err)
+		identified.Go(func() { a.identify(ctx) })
 	} else {
+		a.setUsername(name)
 		a.log.Info("connected to the Bot API", "bot", name)
 	}
+	defer identified.Wait()
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
@@ -215,4 +223,45 @@ func (a *app) run(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// identify retries getMe with backoff until it works or ctx ends, then gives
+// the conversation the bot's @username and marks Telegram reachable.
+func (a *app) identify(ctx context.Context) {
+	backoff := time.Second
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		name, err := a.bot.Username(cctx)
+		cancel()
+		if err == nil {
+			a.setUsername(name)
+			a.telegram.Done(nil)
+			a.log.Info("connected to the Bot API", "bot", name)
+			return
+		}
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+// setUsername records the bot's @username (from getMe) and gives it to the
+// conversation now; a reload builds the next one with it (newHandler).
+func (a *app) setUsername(name string) {
+	a.nameMu.Lock()
+	defer a.nameMu.Unlock()
+	a.username = name
+	a.live.cur.Load().handler.SetBotUsername(name)
+}
+
+// botUsername is the bot's @username as far as known.
+func (a *app) botUsername() string {
+	a.nameMu.Lock()
+	defer a.nameMu.Unlock()
+	return a.username
 }

@@ -112,7 +112,8 @@ type Bot struct {
 	httpClient *http.Client
 	inbox      *inbox // nil without Redis
 
-	me atomic.Pointer[identity] // from getMe, once known
+	me      atomic.Pointer[identity] // from getMe, once known
+	refused *refusedLog              // webhook requests with a wrong secret
 
 	mu      sync.Mutex
 	disp    *dispatcher // set while Run runs
@@ -141,7 +142,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("bot: unknown mode %q (want %q or %q)", opts.Mode, ModePolling, ModeWebhook)
 	}
 	b := &Bot{opts: opts, apiURL: strings.TrimRight(opts.APIURL, "/"), log: opts.Logger,
-		metrics: opts.Metrics, httpClient: opts.HTTPClient}
+		metrics: opts.Metrics, httpClient: opts.HTTPClient, refused: newRefusedLog(opts.Logger, opts.Metrics)}
 	api, err := NewAPI(opts.Token, b.apiURL, opts.HTTPClient, opts.Logger)
 	if err != nil {
 		return nil, err
@@ -348,6 +349,7 @@ func (b *Bot) stopWebhook(d *dispatcher, srv *http.Server) error {
 		cancel()
 	}
 	errs = append(errs, d.close(b.opts.ShutdownTimeout))
+	b.refused.flush()
 	b.log.Info("stopped webhook")
 	return errors.Join(errs...)
 }

@@ -31,7 +31,7 @@ func (h webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secret := b.opts.Webhook.SecretToken
 	got := r.Header.Get(webhookSecretHeader)
 	if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-		b.log.Warn("webhook request with missing or wrong secret token", "remote", r.RemoteAddr)
+		b.refused.refused(r.RemoteAddr) // aggregated: a flood of them is a few log lines
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}

@@ -26,6 +26,7 @@ type Metrics struct {
 	inflight    prometheus.Gauge
 	replies     *prometheus.CounterVec
 	skipped     prometheus.Counter
+	refused     *prometheus.CounterVec
 }
 
 // New creates the collectors on a fresh registry (with Go and process collectors).
@@ -69,9 +70,12 @@ func New() *Metrics {
 		skipped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sozialraumbot_updates_skipped_total", Help: "Updates skipped unanswered because their chat had too many waiting (a flood).",
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sozialraumbot_webhook_refused_total", Help: "Webhook requests refused, by reason (secret: missing or wrong secret token).",
+		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.updates, m.resolver, m.latency, m.apiErrors, m.broadcast, m.redisErrors,
-		m.crisis, m.duplicates, m.inflight, m.replies, m.skipped,
+		m.crisis, m.duplicates, m.inflight, m.replies, m.skipped, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -166,5 +170,12 @@ func (m *Metrics) Reply(result string) {
 func (m *Metrics) Skipped(n int) {
 	if m != nil && n > 0 {
 		m.skipped.Add(float64(n))
+	}
+}
+
+// WebhookRefused counts one refused webhook request by reason (e.g. "secret").
+func (m *Metrics) WebhookRefused(reason string) {
+	if m != nil {
+		m.refused.WithLabelValues(reason).Inc()
 	}
 }

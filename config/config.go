@@ -97,6 +97,22 @@ type Redis struct {
 	SentinelMaster string `env:"REDIS_SENTINEL_MASTER" yaml:"sentinel_master"`
 	// ClusterAddrs are host:port of some Redis Cluster nodes (seeds).
 	ClusterAddrs []string `env:"REDIS_CLUSTER_ADDRS" envSeparator:"," yaml:"cluster_addrs"`
+
+	// A chat bot fails fast when Redis is slow or gone: the conversation then
+	// answers without memory instead of making parents wait.
+
+	// DialTimeout bounds opening a connection.
+	DialTimeout time.Duration `env:"REDIS_DIAL_TIMEOUT" yaml:"dial_timeout"`
+	// ReadTimeout bounds waiting for a reply (blocking commands add their block time).
+	ReadTimeout time.Duration `env:"REDIS_READ_TIMEOUT" yaml:"read_timeout"`
+	// WriteTimeout bounds sending a command.
+	WriteTimeout time.Duration `env:"REDIS_WRITE_TIMEOUT" yaml:"write_timeout"`
+	// PoolSize is the number of connections per node; 0: MAX_CONCURRENCY + 16.
+	PoolSize int `env:"REDIS_POOL_SIZE" yaml:"pool_size"`
+	// PoolTimeout bounds waiting for a free connection when all are busy.
+	PoolTimeout time.Duration `env:"REDIS_POOL_TIMEOUT" yaml:"pool_timeout"`
+	// MaxRetries is how often a failed command is retried (network errors); 0: never.
+	MaxRetries int `env:"REDIS_MAX_RETRIES" yaml:"max_retries"`
 }
 
 // Log configures log/slog.
@@ -118,6 +134,9 @@ type Broadcast struct {
 	// QuietHours is the daily window (Europe/Berlin) without deliveries, e.g.
 	// "20:00-08:00", or "off"; urgent announcements are delivered anyway.
 	QuietHours string `env:"BROADCAST_QUIET_HOURS" yaml:"quiet_hours"`
+	// ClaimIdle is how soon another worker takes over a delivery whose worker
+	// died (a live worker renews its claim while it sends).
+	ClaimIdle time.Duration `env:"BROADCAST_CLAIM_IDLE" yaml:"claim_idle"`
 }
 
 // Staff is one staff member in the YAML file:
@@ -145,11 +164,16 @@ func Defaults() Config {
 			WebhookListen: ":8080",
 		},
 		Redis: Redis{
-			URL:    "redis://127.0.0.1:6379/0",
-			Prefix: "srb",
+			URL:          "redis://127.0.0.1:6379/0",
+			Prefix:       "srb",
+			DialTimeout:  500 * time.Millisecond,
+			ReadTimeout:  500 * time.Millisecond,
+			WriteTimeout: 500 * time.Millisecond,
+			PoolTimeout:  time.Second,
+			MaxRetries:   1,
 		},
 		Log:            Log{Level: "info"},
-		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5, QuietHours: "20:00-08:00"},
+		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5, QuietHours: "20:00-08:00", ClaimIdle: 5 * time.Second},
 		OpsListen:      "127.0.0.1:9090",
 		Languages:      []string{"de", "en", "uk", "ar", "tr"},
 		StateTTL:       720 * time.Hour,

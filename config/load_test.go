@@ -125,10 +125,14 @@ func TestFileThenEnvThenFlags(t *testing.T) {
 		cfg.Telegram.WebhookListen != ":8443" || cfg.OpsListen != ":9091" {
 		t.Errorf("telegram from file: %+v, ops %q", cfg.Telegram, cfg.OpsListen)
 	}
-	if cfg.Redis.URL != "redis://10.0.0.5:6379/2" || cfg.Redis.Prefix != "heide" {
+	if cfg.Redis.URL != "redis://10.0.0.5:6379/2" || cfg.Redis.Prefix != "heide" ||
+		cfg.Redis.DialTimeout != 250*time.Millisecond || cfg.Redis.ReadTimeout != 300*time.Millisecond ||
+		cfg.Redis.WriteTimeout != 350*time.Millisecond || cfg.Redis.PoolSize != 40 ||
+		cfg.Redis.PoolTimeout != 2*time.Second || cfg.Redis.MaxRetries != 2 {
 		t.Errorf("redis from file: %+v", cfg.Redis)
 	}
-	if cfg.Broadcast.Rate != 20 || cfg.Broadcast.PerChatInterval != 2*time.Second || cfg.Broadcast.MaxAttempts != 3 {
+	if cfg.Broadcast.Rate != 20 || cfg.Broadcast.PerChatInterval != 2*time.Second || cfg.Broadcast.MaxAttempts != 3 ||
+		cfg.Broadcast.ClaimIdle != 3*time.Second {
 		t.Errorf("broadcast from file: %+v", cfg.Broadcast)
 	}
 	if cfg.StateTTL != 168*time.Hour || !slices.Equal(cfg.Languages, []string{"de", "en", "uk"}) {
@@ -235,6 +239,14 @@ func TestLoadErrors(t *testing.T) {
 		{"operator long", with(nil, "OPERATOR", strings.Repeat("x", 501)), nil, "OPERATOR", "at most 500"},
 		{"languages bad tag", with(nil, "LANGUAGES", "de,xx-!!"), nil, "LANGUAGES", "not a language tag"},
 		{"languages without de", with(nil, "LANGUAGES", "en,uk"), nil, "LANGUAGES", "must include de"},
+		{"language without catalogue", with(nil, "LANGUAGES", "de,fr"), nil, "LANGUAGES", `"fr" has no message catalogue`},
+		{"redis dial timeout", with(nil, "REDIS_DIAL_TIMEOUT", "1ms"), nil, "REDIS_DIAL_TIMEOUT", "10ms to 30s"},
+		{"redis read timeout", with(nil, "REDIS_READ_TIMEOUT", "1m"), nil, "REDIS_READ_TIMEOUT", "10ms to 30s"},
+		{"redis write timeout", with(nil, "REDIS_WRITE_TIMEOUT", "0s"), nil, "REDIS_WRITE_TIMEOUT", "10ms to 30s"},
+		{"redis pool timeout", with(nil, "REDIS_POOL_TIMEOUT", "2m"), nil, "REDIS_POOL_TIMEOUT", "10ms to 1m0s"},
+		{"redis pool size", with(nil, "REDIS_POOL_SIZE", "-1"), nil, "REDIS_POOL_SIZE", "1 to 10000"},
+		{"redis retries", with(nil, "REDIS_MAX_RETRIES", "11"), nil, "REDIS_MAX_RETRIES", "0 (no retry) to 10"},
+		{"claim idle", with(nil, "BROADCAST_CLAIM_IDLE", "100ms"), nil, "BROADCAST_CLAIM_IDLE", "1s to 5m"},
 		{"directory file", with(nil, "DIRECTORY_FILE", filepath.Join(dir, "missing.yaml")), nil, "DIRECTORY_FILE", "cannot be read"},
 		{"directory is dir", with(nil, "DIRECTORY_FILE", dir), nil, "DIRECTORY_FILE", "not a regular file"},
 		{"state ttl syntax", with(nil, "STATE_TTL", "30 days"), nil, "STATE_TTL", "duration"},

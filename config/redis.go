@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"net"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -28,6 +29,21 @@ func (c Config) RedisOptions() *redis.UniversalOptions {
 		ClientName: "sozialraumbot",
 		// A few more connections than handlers, for broadcast workers and dedup.
 		PoolSize: c.MaxConcurrency + 16,
+		// Fail fast (REDIS_*_TIMEOUT, REDIS_MAX_RETRIES): a parent waits for the
+		// answer, and the conversation answers without memory when Redis is gone.
+		DialTimeout:     c.Redis.DialTimeout,
+		ReadTimeout:     c.Redis.ReadTimeout,
+		WriteTimeout:    c.Redis.WriteTimeout,
+		PoolTimeout:     c.Redis.PoolTimeout,
+		MaxRetries:      c.Redis.MaxRetries,
+		MinRetryBackoff: 8 * time.Millisecond,
+		MaxRetryBackoff: 64 * time.Millisecond,
+	}
+	if c.Redis.PoolSize > 0 {
+		u.PoolSize = c.Redis.PoolSize
+	}
+	if u.MaxRetries == 0 {
+		u.MaxRetries = -1 // go-redis reads 0 as its default (3); -1 is none
 	}
 	if o.Network == "unix" { // unix:///run/redis.sock: UniversalOptions has no Network
 		u.Dialer = func(ctx context.Context, _, addr string) (net.Conn, error) {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/text/language"
+
+	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
 // Limits of the settings, from Telegram's rules and from privacy by default.
@@ -27,6 +29,7 @@ const (
 	MaxLockLease     = 5 * time.Minute // a crashed replica's chats wait this long
 	MinReplyMaxAge   = time.Hour       // a reply outlives a long 429 or a Telegram outage
 	MaxReplyMaxAge   = 24 * time.Hour  // Telegram drops unconfirmed updates after a day, too
+	MaxRedisPoolSize = 10000
 )
 
 var (
@@ -139,6 +142,26 @@ func (c *Config) validateRedis(p *problems) {
 	case len(r.ClusterAddrs) > 0 && o != nil && o.DB != 0:
 		p.add("REDIS_URL (redis.url)", "selects database %d, but Redis Cluster only has database 0", o.DB)
 	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+		max  time.Duration
+	}{
+		{"REDIS_DIAL_TIMEOUT (redis.dial_timeout)", r.DialTimeout, 30 * time.Second},
+		{"REDIS_READ_TIMEOUT (redis.read_timeout)", r.ReadTimeout, 30 * time.Second},
+		{"REDIS_WRITE_TIMEOUT (redis.write_timeout)", r.WriteTimeout, 30 * time.Second},
+		{"REDIS_POOL_TIMEOUT (redis.pool_timeout)", r.PoolTimeout, time.Minute},
+	} {
+		if d.v < 10*time.Millisecond || d.v > d.max {
+			p.add(d.name, "is %s; use 10ms to %s (a chat bot should fail fast, e.g. 500ms)", d.v, d.max)
+		}
+	}
+	if r.PoolSize < 0 || r.PoolSize > MaxRedisPoolSize {
+		p.add("REDIS_POOL_SIZE (redis.pool_size)", "is %d; use 0 (MAX_CONCURRENCY + 16) or 1 to %d", r.PoolSize, MaxRedisPoolSize)
+	}
+	if r.MaxRetries < 0 || r.MaxRetries > 10 {
+		p.add("REDIS_MAX_RETRIES (redis.max_retries)", "is %d; use 0 (no retry) to 10", r.MaxRetries)
+	}
 }
 
 func (c *Config) validateRest(p *problems) {
@@ -199,6 +222,9 @@ func (c *Config) validateRest(p *problems) {
 			p.add("BROADCAST_QUIET_HOURS (broadcast.quiet_hours)", "is %q: start and end are the same; use off for no quiet hours", b.QuietHours)
 		}
 	}
+	if b.ClaimIdle < time.Second || b.ClaimIdle > 5*time.Minute {
+		p.add("BROADCAST_CLAIM_IDLE (broadcast.claim_idle)", "is %s; use 1s to 5m (how soon a dead worker's deliveries are taken over)", b.ClaimIdle)
+	}
 }
 
 func (c *Config) validateLanguages(p *problems) {
@@ -216,6 +242,10 @@ func (c *Config) validateLanguages(p *problems) {
 			continue
 		}
 		s := tag.String()
+		if base, _ := tag.Base(); !slices.Contains(i18n.Supported(), base.String()) {
+			p.add(name, "%q has no message catalogue; available: %s", l, strings.Join(i18n.Supported(), ", "))
+			continue
+		}
 		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)

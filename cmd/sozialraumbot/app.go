@@ -79,6 +79,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		PerChatInterval: cfg.Broadcast.PerChatInterval,
 		MaxAttempts:     cfg.Broadcast.MaxAttempts,
 		Quiet:           quiet,
+		ClaimIdle:       cfg.Broadcast.ClaimIdle,
 		Logger:          log,
 		Metrics:         a.metrics,
 	})
@@ -149,6 +150,7 @@ func (a *app) newHandler(cfg config.Config, dir *directory.Directory) (*handlers
 		Staff:          cfg.StaffMembers(),
 		Operator:       a.cfg.Operator,
 		StateTTL:       a.cfg.StateTTL,
+		Languages:      a.cfg.Languages,
 		BotUsername:    a.botUsername(),
 		Logger:         a.log,
 		Observe:        func(s directory.Status) { a.metrics.Resolved(string(s)) },

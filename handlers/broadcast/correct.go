@@ -216,7 +216,7 @@ func (s *Service) startChange(ctx context.Context, of handlers.BroadcastStatus, 
 func (s *Service) deliverChange(ctx context.Context, r handlers.Replier, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id)}
+	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
 	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,10 +20,13 @@ var errLockLost = errors.New("broadcast: recipient lock lost")
 // errCancelled: the broadcast was cancelled while this worker waited to send.
 var errCancelled = errors.New("broadcast: cancelled while waiting")
 
-// lock is a worker's hold on one recipient of one broadcast. meta, when set, is
-// the broadcast checked for a cancel whenever the lock is renewed.
+// lock is a worker's hold on one recipient (or part, reminder, report) of one
+// broadcast, and on the stream entry it works on. meta, when set, is the
+// broadcast checked for a cancel whenever the lock is renewed. entry and
+// consumer name the stream entry each renewal keeps fresh ("" for none).
 type lock struct {
 	key, token, meta string
+	entry, consumer  string
 }
 
 func newToken() string {
@@ -31,9 +35,12 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// lockTTL covers one Bot API call with margin; a dead worker's lock expires after it.
+// lockTTL is the lifetime of a recipient lock without renewal: three quarters of
+// ClaimIdle, so a dead worker's lock has expired when its entry is taken over.
+// A live worker renews it (and its entry) every third of it, also while it
+// waits for Telegram's answer (heartbeat).
 func (s *Service) lockTTL() time.Duration {
-	return max(s.opts.ClaimIdle, 2*s.opts.SendTimeout)
+	return max(s.opts.ClaimIdle*3/4, 100*time.Millisecond)
 }
 
 // send paces and sends one message, retrying as Telegram asks. It returns the
@@ -56,7 +63,9 @@ func (s *Service) do(ctx context.Context, chat int64, lk lock, count bool, call 
 			return "", err
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SendTimeout)
+		stop := s.heartbeat(ctx, lk)
 		err := call(sctx)
+		stop()
 		cancel()
 		var ra *handlers.RetryAfterError
 		switch {
@@ -141,11 +150,12 @@ func (s *Service) sleep(ctx context.Context, d time.Duration, lk lock) error {
 }
 
 func (s *Service) refresh(ctx context.Context, lk lock) error {
-	keys := []string{lk.key}
-	if lk.meta != "" {
-		keys = append(keys, lk.meta)
+	meta, check := lk.meta, "1"
+	if meta == "" {
+		meta, check = lk.key, "0" // a key of the same slot, not read
 	}
-	res, err := refreshScript.Run(ctx, s.rdb, keys, lk.token, s.lockTTL().Milliseconds()).Int()
+	res, err := refreshScript.Run(ctx, s.rdb, []string{lk.key, meta, s.streamKey()},
+		lk.token, s.lockTTL().Milliseconds(), check, group, lk.consumer, lk.entry).Int()
 	switch {
 	case err != nil:
 		return err
@@ -157,13 +167,45 @@ func (s *Service) refresh(ctx context.Context, lk lock) error {
 	return nil
 }
 
+// heartbeat renews the lock and its entry every third of the lock's lifetime
+// while a Bot API call runs, so that a slow answer from Telegram does not let
+// another worker take the recipient over (and send a second message). Once the
+// lock is lost it stops. The returned function stops it.
+func (s *Service) heartbeat(ctx context.Context, lk lock) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(s.lockTTL() / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				err := s.refresh(context.WithoutCancel(ctx), lk)
+				switch {
+				case errors.Is(err, errLockLost):
+					s.opts.Logger.WarnContext(ctx, "broadcast worker: recipient lock lost during a send")
+					return
+				case err != nil && !errors.Is(err, errCancelled):
+					s.opts.Logger.WarnContext(ctx, "broadcast worker: renewing a recipient lock during a send failed", "err", err)
+				}
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 func (s *Service) release(ctx context.Context, lk lock) {
 	_ = releaseScript.Run(context.WithoutCancel(ctx), s.rdb, []string{lk.key}, lk.token).Err()
 }
 
 // sendReport sends the delivery report of a finished broadcast to its sender, once.
-func (s *Service) sendReport(ctx context.Context, r handlers.Replier, id, entry string) {
-	lk := lock{key: s.lockKey(id, "report"), token: newToken()}
+func (s *Service) sendReport(ctx context.Context, r handlers.Replier, id, entry, consumer string) {
+	lk := lock{key: s.lockKey(id, "report"), token: newToken(), entry: entry, consumer: consumer}
 	check, err := reportCheckScript.Run(ctx, s.rdb, []string{s.metaKey(id), lk.key}, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {
 		s.opts.Logger.WarnContext(ctx, "broadcast worker: report check failed", "bc", id, "err", err)

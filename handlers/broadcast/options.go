@@ -24,7 +24,9 @@ type Options struct {
 	// MaxBackoff caps the backoff (default 30s).
 	MaxBackoff time.Duration
 	// ClaimIdle is how long an entry of a dead worker stays pending before another
-	// worker takes it over (default 30s). It is also the lifetime of a recipient lock.
+	// worker takes it over (default 5s). A live worker renews its entry and its
+	// recipient lock (three quarters of ClaimIdle long) every quarter of ClaimIdle,
+	// also while it waits for Telegram, so only a dead worker's entries go idle.
 	ClaimIdle time.Duration
 	// Workers is the number of concurrent senders in one Run (default 4).
 	Workers int
@@ -79,7 +81,7 @@ func (o Options) withDefaults() Options {
 		o.MaxBackoff = 30 * time.Second
 	}
 	if o.ClaimIdle <= 0 {
-		o.ClaimIdle = 30 * time.Second
+		o.ClaimIdle = 5 * time.Second
 	}
 	if o.Workers <= 0 {
 		o.Workers = 4

@@ -18,11 +18,12 @@ func (s *Service) partLockKey(id, chat string) string { return s.key("bc", id, "
 
 // delivery is one stream entry of an announcement.
 type delivery struct {
-	id    string
-	chat  int64
-	lang  string
-	part  int
-	entry string
+	id       string
+	chat     int64
+	lang     string
+	part     int
+	entry    string
+	consumer string // the worker that read or claimed the entry
 }
 
 // deliver handles one delivery entry: the announcement itself (part 0), one of
@@ -70,7 +71,7 @@ func (s *Service) deferDelivery(ctx context.Context, d delivery, until time.Time
 func (s *Service) deliverMain(ctx context.Context, r handlers.Replier, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id)}
+	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
 	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {
@@ -143,7 +144,7 @@ func (s *Service) deliverPart(ctx context.Context, r handlers.Replier, j *job, d
 		return
 	}
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.partLockKey(d.id, c), token: newToken()}
+	lk := lock{key: s.partLockKey(d.id, c), token: newToken(), entry: d.entry, consumer: d.consumer}
 	check, err := checkPartScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), s.msgsKey(d.id), lk.key},
 		c, d.part, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

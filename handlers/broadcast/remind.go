@@ -137,7 +137,7 @@ func (s *Service) deliverReminder(ctx context.Context, r handlers.Replier, d del
 		s.ackOnly(ctx, d.entry)
 		return
 	}
-	lk := lock{key: s.lockKey(d.id, c) + ":rem", token: newToken()}
+	lk := lock{key: s.lockKey(d.id, c) + ":rem", token: newToken(), entry: d.entry, consumer: d.consumer}
 	check, err := checkRemindScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.remSentKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

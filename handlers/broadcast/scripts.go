@@ -71,9 +71,10 @@ redis.call('HINCRBY', KEYS[1], ARGV[5], 1)
 return complete(ARGV[1], ARGV[2], ARGV[3])
 `)
 
-// forgetScript takes one chat out of one broadcast: a pending delivery becomes
-// "skipped"; in a finished broadcast the chat's outcome is erased; when the chat
-// sent the broadcast, the sender is erased (no report goes out then).
+// forgetScript takes one chat out of one broadcast: a pending delivery is counted
+// as skipped and its record erased (its queue entry then finds nothing to send,
+// and a send already on its way records nothing); a past outcome is erased; when
+// the chat sent the broadcast, the sender is erased (no report goes out then).
 // KEYS: meta, res, stream, active. ARGV: id, now, resTTL, chat.
 var forgetScript = redis.NewScript(completeLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -86,7 +87,7 @@ if out ~= 'pending' or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
   redis.call('HDEL', KEYS[2], ARGV[4])
   return 0
 end
-redis.call('HSET', KEYS[2], ARGV[4], 'skipped')
+redis.call('HDEL', KEYS[2], ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'skipped', 1)
 return complete(ARGV[1], ARGV[2], ARGV[3])
 `)
@@ -118,13 +119,19 @@ if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
 return 1
 `)
 
-// refreshScript extends a lock this worker holds: 1 done, 0 lock lost, 2 the
-// broadcast was cancelled meanwhile (only when KEYS[2], its meta, is given).
-// KEYS: lock [, meta]. ARGV: token, ttl ms.
+// refreshScript extends a lock this worker holds and keeps its stream entry
+// fresh: 1 done, 0 lock lost, 2 the broadcast was cancelled meanwhile (checked
+// only when asked). Re-claiming the entry for this consumer with idle time 0
+// (XCLAIM JUSTID, which does not count as a delivery) keeps other workers from
+// taking over an entry whose worker is alive but waiting (for Telegram's answer,
+// a retry_after, the pacer); a dead worker's entry goes idle and is taken over
+// after ClaimIdle.
+// KEYS: lock, meta, stream. ARGV: token, ttl ms, check cancel ("1" or "0"), group, consumer, entry ("" for none).
 var refreshScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if KEYS[2] and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return 2 end
+if ARGV[6] ~= '' then redis.call('XCLAIM', KEYS[3], ARGV[4], ARGV[5], 0, ARGV[6], 'JUSTID') end
+if ARGV[3] == '1' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return 2 end
 return 1
 `)
 

@@ -99,14 +99,14 @@ func (s *Service) loop(ctx context.Context, r handlers.Replier, consumer string)
 			continue
 		}
 		for _, m := range msgs {
-			s.handle(ctx, r, m)
+			s.handle(ctx, r, m, consumer)
 		}
 	}
 	return nil
 }
 
-// handle processes one stream entry.
-func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessage) {
+// handle processes one stream entry read or claimed by consumer.
+func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessage, consumer string) {
 	id, _ := m.Values["bc"].(string)
 	if id == "" {
 		s.opts.Logger.ErrorContext(ctx, "broadcast worker: malformed queue entry dropped", "entry", m.ID)
@@ -115,7 +115,7 @@ func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessa
 	}
 	kind, _ := m.Values["kind"].(string)
 	if kind == "report" {
-		s.sendReport(ctx, r, id, m.ID)
+		s.sendReport(ctx, r, id, m.ID, consumer)
 		return
 	}
 	chat, err := strconv.ParseInt(fmt.Sprint(m.Values["chat"]), 10, 64)
@@ -129,7 +129,7 @@ func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessa
 		return
 	}
 	lang, _ := m.Values["lang"].(string)
-	d := delivery{id: id, chat: chat, lang: lang, part: part, entry: m.ID}
+	d := delivery{id: id, chat: chat, lang: lang, part: part, entry: m.ID, consumer: consumer}
 	if kind == "remind" {
 		s.deliverReminder(ctx, r, d)
 		return

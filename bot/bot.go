@@ -219,6 +219,9 @@ func validSecret(s string) bool {
 	return true
 }
 
+// Options returns the effective options: as given to New, defaults filled in.
+func (b *Bot) Options() Options { return b.opts }
+
 // Sender is the Bot API replier without retries (for the broadcast worker).
 func (b *Bot) Sender() *Sender { return b.sender }
 

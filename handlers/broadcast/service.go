@@ -51,6 +51,9 @@ func New(c redis.UniversalClient, prefix string, subs Subscribers, opts Options)
 	return &Service{rdb: c, prefix: prefix, subs: subs, opts: opts.withDefaults(), cache: map[string]*job{}}
 }
 
+// Options returns the effective options: as given to New, defaults filled in.
+func (s *Service) Options() Options { return s.opts }
+
 func (s *Service) key(parts ...string) string {
 	return s.prefix + ":" + strings.Join(parts, ":")
 }

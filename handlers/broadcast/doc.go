@@ -60,7 +60,10 @@
 //
 // The one remaining window for a duplicate is a crash (or a lost Redis
 // connection) after Telegram accepted a message and before the outcome script
-// ran: that is a single round trip to Redis, and the recipient lock keeps any
-// other worker away from the chat until it expires, so a duplicate needs the
-// worker to die exactly inside that round trip.
+// ran. Every send in flight at that moment is such a window, so a crash can
+// duplicate at most one message per worker that was inside a Bot API call: at
+// most Options.Workers per process. A worker renews its recipient lock (three
+// quarters of Options.ClaimIdle long) and its stream entry every quarter of
+// ClaimIdle, also while it waits for Telegram, so a slow answer adds no
+// duplicate and a dead worker's entries are taken over after ClaimIdle.
 package broadcast

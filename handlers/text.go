@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -64,9 +63,9 @@ func (h *Handler) handleText(ctx context.Context, t *turn, text string) error {
 
 // textLang answers in the message's own language when the chat has not
 // chosen one with /sprache and the message is clearly in one of the bot's
-// languages (a Ukrainian parent writing Ukrainian from a German phone).
+// offered languages (a Ukrainian parent writing Ukrainian from a German phone).
 func (h *Handler) textLang(t *turn, cls intent.Result) {
-	if t.st.Lang == "" && slices.Contains(i18n.Supported(), cls.Lang) {
+	if t.st.Lang == "" && h.offers(cls.Lang) {
 		t.msgLang = cls.Lang
 	}
 }

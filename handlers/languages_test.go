@@ -49,3 +49,19 @@ func TestOfferedLanguages(t *testing.T) {
 		t.Errorf("inline help with English not offered: %+v", outs)
 	}
 }
+
+// A message written in a language that is not offered is answered in German,
+// even when it is recognised (the message's own language counts only when offered).
+func TestMessageLanguageOnlyWhenOffered(t *testing.T) {
+	all := newChat(t)
+	all.lang = "de"
+	ukr := texts(all.say("дякую"))
+	c := newChat(t, func(cfg *handlers.Config) { cfg.Languages = []string{"de", "en"} })
+	c.lang = "de"
+	de := texts(c.say("дякую"))
+	if ukr == de {
+		t.Fatalf("same answer with and without Ukrainian offered: %s", de)
+	}
+	mustNotContain(t, de, "Будь", "дякую", "Прошу")
+	t.Logf("uk offered: %q; not offered: %q", ukr, de)
+}

@@ -70,7 +70,9 @@ func TestSlowSendKeepsItsRecipient(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	subs := newSubs(map[string][]int64{"walsrode": {1}})
 	o := testOptions()
-	o.ClaimIdle, o.Workers, o.SendTimeout = 400*time.Millisecond, 1, 10*time.Second
+	// Long enough that the renewals (every 300 ms) keep up on a loaded machine
+	// running the whole suite with -race.
+	o.ClaimIdle, o.Workers, o.SendTimeout = 1200*time.Millisecond, 1, 10*time.Second
 	a := newService(t, prefix, subs, o)
 	ra := newBlocking()
 	runWorker(t, a, ra)
@@ -85,10 +87,10 @@ func TestSlowSendKeepsItsRecipient(t *testing.T) {
 	runWorker(t, b, rb)
 
 	lockKey := a.lockKey(id, "1")
-	for range 20 { // 2 s: five times ClaimIdle
+	for range 36 { // 3.6 s: three times ClaimIdle
 		time.Sleep(100 * time.Millisecond)
-		if ttl := a.rdb.PTTL(ctx, lockKey).Val(); ttl <= 0 || ttl > a.lockTTL() {
-			t.Fatalf("recipient lock TTL %v, want renewed within (0, %v]", ttl, a.lockTTL())
+		if ttl := a.rdb.PTTL(ctx, lockKey).Val(); ttl <= 0 || ttl > o.ClaimIdle {
+			t.Fatalf("recipient lock TTL %v, want renewed within (0, ClaimIdle %v]", ttl, o.ClaimIdle)
 		}
 		pend, err := a.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: a.streamKey(), Group: group, Start: "-", End: "+", Count: 10}).Result()
 		if err != nil {

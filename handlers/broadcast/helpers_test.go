@@ -154,10 +154,12 @@ func testOptions() Options {
 		MaxAttempts:     3,
 		Backoff:         10 * time.Millisecond,
 		MaxBackoff:      50 * time.Millisecond,
-		ClaimIdle:       300 * time.Millisecond,
-		SendTimeout:     time.Second,
-		Workers:         3,
-		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// The recipient lock lives three quarters of it and is renewed every
+		// quarter: 1s leaves room for the scheduling stalls of a loaded -race run.
+		ClaimIdle:   time.Second,
+		SendTimeout: time.Second,
+		Workers:     3,
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }
 

@@ -153,7 +153,7 @@ func TestReminderButtonAndEvents(t *testing.T) {
 		t.Fatalf("reminder on: %+v", outs)
 	}
 	outs = e.say("/meinedaten")
-	mustContain(t, texts(outs), "Erinnerungen: #"+id+" am 10.12.2026 10:00")
+	mustContain(t, texts(outs), "Erinnerung an Ankündigung Nr. "+id+": am 10.12.2026, 10:00")
 	outs = e.press(handlers.RemindCallback(id))
 	if len(outs) != 1 || !strings.Contains(outs[0].Callback, "abbestellt") {
 		t.Fatalf("reminder off: %+v", outs)

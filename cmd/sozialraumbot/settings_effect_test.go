@@ -168,6 +168,8 @@ func settingEffects(t *testing.T) map[string]settingEffect {
 			probe: botOpt(func(a *app) any { return a.broadcast.Options().PerChatInterval })},
 		"BROADCAST_MAX_ATTEMPTS": {changed: map[string]string{"BROADCAST_MAX_ATTEMPTS": "9"},
 			probe: botOpt(func(a *app) any { return a.broadcast.Options().MaxAttempts })},
+		"BROADCAST_QUIET_HOURS": {changed: map[string]string{"BROADCAST_QUIET_HOURS": "off"},
+			probe: botOpt(func(a *app) any { return fmt.Sprintf("%+v", a.broadcast.Options().Quiet) })},
 		"BROADCAST_CLAIM_IDLE": {changed: map[string]string{"BROADCAST_CLAIM_IDLE": "11s"},
 			probe: botOpt(func(a *app) any { return a.broadcast.Options().ClaimIdle })},
 		"SOZIALRAUMBOT_CONFIG": {changed: map[string]string{"SOZIALRAUMBOT_CONFIG": file("ttl.yaml", "state_ttl: 48h\n")},

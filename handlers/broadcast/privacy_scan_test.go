@@ -105,8 +105,8 @@ func referencing(t *testing.T, rdb redis.UniversalClient, prefix string, chat in
 	return out
 }
 
-// TestMyDataShowsEverythingStoredAboutTheChat: after a dialogue, a subscription
-// and the delivery of an announcement, every key in Redis that refers to the
+// TestMyDataShowsEverythingStoredAboutTheChat: after a dialogue, a subscription,
+// a reminder and the delivery of an announcement, every key in Redis that refers to the
 // parent's chat (or to the staff chat that sent the announcement) is shown by
 // /meinedaten, and /loeschen leaves none behind. A key kind the test does not
 // know fails it: a new kind of stored data needs its /meinedaten line.
@@ -150,9 +150,14 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 	// An announcement delivered to it, with its report to the staff chat.
 	id, n, err := bc.Start(ctx, handlers.Announcement{
 		Districts: []string{"bad-fallingbostel-osterheide"}, Text: "Fest", HTML: "Fest", SenderID: staff, SenderChat: staff,
+		When: time.Now().AddDate(0, 0, 14),
 	})
 	if err != nil || n != 1 {
 		t.Fatalf("Start = %s, %d, %v", id, n, err)
+	}
+	// The parent asks for a reminder of the event.
+	if on, _, err := bc.ToggleReminder(ctx, id, parent, "de"); err != nil || !on {
+		t.Fatalf("ToggleReminder = %v, %v", on, err)
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -190,6 +195,14 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 			want = "Ankündigung Nr. " + id + " an diesen Chat: zugestellt"
 		case rest == "bc:"+id:
 			want = "Ankündigung Nr. " + id + ", aus diesem Chat verschickt"
+		case rest == "rem:chat:"+c, rest == "rem:due":
+			want = "Erinnerung an Ankündigung Nr. " + id + ": am "
+		case rest == "bc:"+id+":msgs":
+			want = "Ankündigung Nr. " + id + ": die Nummern der"
+		case rest == "bc:"+id+":remsent":
+			want = "Erinnerung an Ankündigung Nr. " + id + ": verschickt"
+		case rest == "bc:"+id+":later":
+			want = "Ankündigung Nr. " + id + ": wartet auf das Ende der Ruhezeit"
 		case rest == "bc:chat:"+c, strings.HasPrefix(rest, "bc:"+id+":lock:"):
 			// Pacing marker and recipient lock: no content, gone within seconds.
 			if ttl := rdb.PTTL(ctx, key).Val(); ttl <= 0 || ttl > 5*time.Second {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/heidekreis/sozialraumbot/bot"
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 )
 
@@ -59,7 +60,7 @@ func service(kind string) models.Update {
 // introduces itself once when added, and leaves the group's stored data to the
 // group's administrators (asked with getChatMember).
 func TestGroupChat(t *testing.T) {
-	w := start(t, config{})
+	w := start(t, config{pace: bot.NoChatPace}) // the requests matter here, not Telegram's group pace
 	w.api.SetChatMember(grp, grpAdmin, fakeapi.StatusAdministrator)
 	w.since()
 

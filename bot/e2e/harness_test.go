@@ -62,6 +62,7 @@ type config struct {
 	mode   string
 	api    *fakeapi.Server
 	prefix string
+	pace   bot.ChatPace // zero: Telegram's limits (a group gets 20 messages a minute)
 }
 
 // start runs the real bot with the real conversation against a fake Bot API.
@@ -92,7 +93,7 @@ func start(t *testing.T, c config) *world {
 	opts := bot.Options{
 		Token: token, APIURL: w.api.URL(), Conversation: h, Redis: w.rdb, KeyPrefix: w.prefix,
 		Logger: log, PollTimeout: time.Second, MaxConcurrency: 8, SweepInterval: 200 * time.Millisecond,
-		Mode: c.mode,
+		Mode: c.mode, ChatPace: c.pace,
 	}
 	if c.mode == bot.ModeWebhook {
 		opts.Webhook = bot.WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: hookKey}

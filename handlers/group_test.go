@@ -208,6 +208,16 @@ func TestGroupJoinedIntroduction(t *testing.T) {
 	mustNotContain(t, texts(g.say("/start")), "In einer Gruppe") // a private chat (Group false)
 }
 
+// A bare mention in a group (the transport strips "@ourbot") is answered with
+// how to ask there, not with "I received no text".
+func TestGroupBareMention(t *testing.T) {
+	g := newGroup(t)
+	outs := g.sayAs(member, "")
+	mustContain(t, texts(outs), "<code>@SozialraumBot Dorfmark</code>")
+	mustNotContain(t, texts(outs), "keinen Text")
+	mustContain(t, texts(g.say("")), "keinen Text") // a private chat
+}
+
 // SetBotUsername, for a transport that learns the name after start, reaches the
 // hints.
 func TestSetBotUsername(t *testing.T) {

@@ -26,6 +26,10 @@ func (h *Handler) handleText(ctx context.Context, t *turn, text string) error {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "" || !utf8.ValidString(text) && strings.TrimSpace(strings.ToValidUTF8(text, "")) == "":
+		if t.u.Group {
+			// A bare "@ourbot" in a group: say how to ask there.
+			return h.handleJoined(ctx, t)
+		}
 		return h.say(ctx, t, "empty_text", nil)
 	case utf8.RuneCountInString(text) > maxPlaceTextRunes:
 		// A long text may still be a cry for help: classify its beginning.

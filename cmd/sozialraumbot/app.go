@@ -14,7 +14,7 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot"
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/bot/ops"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/ops"
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/loadtest"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/loadtest"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/bot/ops"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/ops"
 )
 
 // How serve wires the listener: Redis and Telegram decide readiness, the

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/metrics"
 	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/ops"
 )
 

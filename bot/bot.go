@@ -14,8 +14,6 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/redis/go-redis/v9"
-
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // Modes of receiving updates.
@@ -80,9 +78,9 @@ type Options struct {
 	ChatPace       ChatPace
 	AllowedUpdates []string // update types requested (default message, edited_message, callback_query, inline_query, my_chat_member)
 
-	Metrics    *metrics.Metrics // may be nil
-	Logger     *slog.Logger     // default slog.Default()
-	HTTPClient *http.Client     // for Bot API calls (default: 70 s timeout, MaxConcurrency+2 idle connections)
+	Metrics    Metrics      // may be nil: nothing is counted
+	Logger     *slog.Logger // default slog.Default()
+	HTTPClient *http.Client // for Bot API calls (default: 70 s timeout, MaxConcurrency+2 idle connections)
 }
 
 // WebhookOptions configure webhook mode.
@@ -108,7 +106,7 @@ type Bot struct {
 	api        *tgbot.Bot
 	sender     *Sender
 	log        *slog.Logger
-	metrics    *metrics.Metrics
+	metrics    Metrics
 	httpClient *http.Client
 	inbox      *inbox // nil without Redis
 
@@ -142,7 +140,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("bot: unknown mode %q (want %q or %q)", opts.Mode, ModePolling, ModeWebhook)
 	}
 	b := &Bot{opts: opts, apiURL: strings.TrimRight(opts.APIURL, "/"), log: opts.Logger,
-		metrics: opts.Metrics, httpClient: opts.HTTPClient, refused: newRefusedLog(opts.Logger, opts.Metrics)}
+		metrics: orNop(opts.Metrics), httpClient: opts.HTTPClient, refused: newRefusedLog(opts.Logger, opts.Metrics)}
 	api, err := NewAPI(opts.Token, b.apiURL, opts.HTTPClient, opts.Logger)
 	if err != nil {
 		return nil, err

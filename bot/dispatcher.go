@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
@@ -39,7 +38,7 @@ type dispatcher struct {
 	me         identity         // who the bot is, for what in a group is meant for it
 	api        handlers.Replier // the Bot API, without retries (Sender)
 	log        *slog.Logger
-	metrics    *metrics.Metrics
+	metrics    Metrics
 	timeout    time.Duration // one conversation call
 	maxPending int           // updates waiting per chat before the oldest are skipped
 	maxAge     time.Duration // a reply is given up after waiting this long
@@ -70,7 +69,7 @@ type dispatcherConfig struct {
 	me         identity
 	api        handlers.Replier
 	log        *slog.Logger
-	metrics    *metrics.Metrics
+	metrics    Metrics
 	workers    int
 	maxQueued  int
 	maxPending int
@@ -86,7 +85,7 @@ type dispatcherConfig struct {
 func newDispatcher(c dispatcherConfig) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &dispatcher{
-		conv: c.conv, me: c.me, api: c.api, log: c.log, metrics: c.metrics,
+		conv: c.conv, me: c.me, api: c.api, log: c.log, metrics: orNop(c.metrics),
 		timeout: c.timeout, maxPending: max(c.maxPending, 2), maxAge: c.maxAge,
 		pace:    newPacer(c.pace),
 		recent:  newRecentIDs(8192),
@@ -98,7 +97,7 @@ func newDispatcher(c dispatcherConfig) *dispatcher {
 	if c.inbox != nil {
 		d.inbox = c.inbox
 		d.completer = &completer{q: c.inbox}
-		d.health = &redisHealth{log: c.log, metrics: c.metrics, every: c.probeEvery, ping: c.ping, ctx: ctx,
+		d.health = &redisHealth{log: c.log, metrics: d.metrics, every: c.probeEvery, ping: c.ping, ctx: ctx,
 			reclaim: func(ctx context.Context) error { return d.leases.releaseStale(ctx) },
 			resume:  d.sweep}
 		d.leases = newLeases(c.inbox, d.health)

@@ -10,7 +10,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -69,7 +68,7 @@ func TestConcurrencyBounded(t *testing.T) {
 func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
 		api := fakeapi.Start(t)
-		m := metrics.New()
+		m := &countMetrics{}
 		conv := &echoConv{}
 		r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, Mode: ModeWebhook, Metrics: m,
 			Webhook: WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}})
@@ -93,7 +92,7 @@ func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 		if got := texts(api, 5); !slices.Equal(got, []string{"echo: Soltau", "echo: danach"}) {
 			t.Errorf("answers %q", got)
 		}
-		if got := counter(t, m, "sozialraumbot_duplicate_updates_total", ""); got != 2 {
+		if got := m.count("duplicate", ""); got != 2 {
 			t.Errorf("duplicates counted: %v", got)
 		}
 	})
@@ -169,7 +168,7 @@ func TestPanicIsRecovered(t *testing.T) {
 
 func TestUpdateKinds(t *testing.T) {
 	api := fakeapi.Start(t)
-	m := metrics.New()
+	m := &countMetrics{}
 	api.Push(
 		fakeapi.EditedUpdate(4, "bearbeitet"),
 		fakeapi.LocationUpdate(4, 52.86, 9.59),
@@ -210,7 +209,7 @@ func TestUpdateKinds(t *testing.T) {
 			t.Errorf("%s update mapped wrongly: %+v", k, got)
 		}
 	}
-	if n := counter(t, m, "sozialraumbot_updates_total", "ignored"); n != 1 {
+	if n := m.count("update", "ignored"); n != 1 {
 		t.Errorf("ignored updates counted: %v", n)
 	}
 	if q := api.Requests("answerInlineQuery")[0].Params["results"]; !strings.Contains(q, `Dorfmark \u0026lt;b\u0026gt;`) {
@@ -254,7 +253,7 @@ func TestRedeliveryToOtherReplicaAnsweredOnce(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	api := fakeapi.Start(t)
 	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
-	m := metrics.New()
+	m := &countMetrics{}
 	var replicas [2]*running
 	for i := range replicas {
 		replicas[i] = startBot(t, api, Options{Conversation: &echoConv{}, Redis: c, KeyPrefix: prefix,
@@ -298,7 +297,7 @@ func TestRedeliveryToOtherReplicaAnsweredOnce(t *testing.T) {
 	if got := texts(api, 8); !slices.Equal(got, []string{"echo: Bispingen", "echo: danach"}) {
 		t.Errorf("answers %q", got)
 	}
-	if got := counter(t, m, "sozialraumbot_duplicate_updates_total", ""); got != 1 {
+	if got := m.count("duplicate", ""); got != 1 {
 		t.Errorf("duplicates counted: %v", got)
 	}
 }

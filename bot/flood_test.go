@@ -11,7 +11,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // status429 counts the 429 answers the fake gave to sendMessage into chat.
@@ -86,7 +85,7 @@ func TestChatWaitingOut429HoldsNoWorker(t *testing.T) {
 func TestNoReplyLostToLong429(t *testing.T) {
 	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
 		api := fakeapi.Start(t)
-		m := metrics.New()
+		m := &countMetrics{}
 		api.RateLimitChat(3, 7, 1)
 		id := api.Push(fakeapi.TextUpdate(3, "de", "Soltau"))[0]
 		startBot(t, api, Options{Conversation: &echoConv{}, Redis: c, KeyPrefix: prefix, Metrics: m})
@@ -122,7 +121,7 @@ func TestNoReplyLostToLong429(t *testing.T) {
 					c.Exists(t.Context(), prefix+":inbox:c3").Val() == 0
 			})
 		}
-		if n := counter(t, m, "sozialraumbot_replies_total", "delivered"); n != 1 {
+		if n := m.count("reply", "delivered"); n != 1 {
 			t.Errorf("delivered replies counted: %v", n)
 		}
 	})
@@ -132,12 +131,12 @@ func TestNoReplyLostToLong429(t *testing.T) {
 // ReplyMaxAge is given up, logged and counted, and the chat goes on.
 func TestReplyGivenUpOnlyAfterMaxAge(t *testing.T) {
 	api := fakeapi.Start(t)
-	m := metrics.New()
+	m := &countMetrics{}
 	api.RateLimitChat(4, 2, 1)
 	api.Push(fakeapi.TextUpdate(4, "de", "verloren"))
 	r := startBot(t, api, Options{Conversation: &echoConv{}, Metrics: m, ReplyMaxAge: 1500 * time.Millisecond})
 	waitUntil(t, "the reply is given up", func() bool {
-		return counter(t, m, "sozialraumbot_replies_total", "expired") == 1
+		return m.count("reply", "expired") == 1
 	})
 	api.Push(fakeapi.TextUpdate(4, "de", "danach"))
 	if _, err := api.WaitFunc(1, waitLong, func(q fakeapi.Request) bool { return q.ChatID == 4 && q.Status == http.StatusOK }); err != nil {
@@ -162,7 +161,7 @@ func TestReplyGivenUpOnlyAfterMaxAge(t *testing.T) {
 func TestFloodCapTellsTheConversation(t *testing.T) {
 	withRedis(t, func(t *testing.T, c redis.UniversalClient, prefix string) {
 		api := fakeapi.Start(t)
-		m := metrics.New()
+		m := &countMetrics{}
 		api.RateLimitChat(5, -1, 1) // the first reply is stuck while the flood comes in
 		api.Push(fakeapi.TextUpdate(5, "de", "m01"))
 		conv := &echoConv{}
@@ -172,7 +171,7 @@ func TestFloodCapTellsTheConversation(t *testing.T) {
 			api.Push(fakeapi.TextUpdate(5, "de", fmt.Sprintf("m%02d", i)))
 		}
 		waitUntil(t, "the flood was taken", func() bool {
-			return counter(t, m, "sozialraumbot_updates_total", "message") == 13
+			return m.count("update", "message") == 13
 		})
 		api.ClearFaults()
 		want := []string{"echo: m01", "echo: m11", "echo: m12", "echo: m13"}
@@ -191,7 +190,7 @@ func TestFloodCapTellsTheConversation(t *testing.T) {
 		if !slices.Equal(skipped, []int{0, 9, 0, 0}) {
 			t.Errorf("the conversation was told of skipped updates %v, want [0 9 0 0]", skipped)
 		}
-		if n := counter(t, m, "sozialraumbot_updates_skipped_total", ""); n != 9 {
+		if n := m.count("skipped", ""); n != 9 {
 			t.Errorf("skipped updates counted: %v", n)
 		}
 		if c != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -215,3 +216,48 @@ func (nopReplier) AnswerCallback(context.Context, string, string) error       { 
 func (nopReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
 	return nil
 }
+
+// countMetrics is a Metrics that counts every call by name and label.
+type countMetrics struct {
+	mu sync.Mutex
+	n  map[string]float64 // "name label" -> sum
+}
+
+func (m *countMetrics) add(name, label string, v float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]float64{}
+	}
+	m.n[name+" "+label] += v
+}
+
+// count is the sum of the calls of name with label ("" for calls without one).
+func (m *countMetrics) count(name, label string) float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n[name+" "+label]
+}
+
+// sum is the sum of the calls of name over all labels.
+func (m *countMetrics) sum(name string) float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var s float64
+	for k, v := range m.n {
+		if n, _, _ := strings.Cut(k, " "); n == name {
+			s += v
+		}
+	}
+	return s
+}
+
+func (m *countMetrics) Update(kind string)                   { m.add("update", kind, 1) }
+func (m *countMetrics) Handled(kind string, _ time.Duration) { m.add("handled", kind, 1) }
+func (m *countMetrics) InFlight(delta float64)               { m.add("inflight", "", delta) }
+func (m *countMetrics) Duplicate()                           { m.add("duplicate", "", 1) }
+func (m *countMetrics) Skipped(n int)                        { m.add("skipped", "", float64(n)) }
+func (m *countMetrics) Reply(result string)                  { m.add("reply", result, 1) }
+func (m *countMetrics) APIError(code int)                    { m.add("apierror", strconv.Itoa(code), 1) }
+func (m *countMetrics) RedisError(op string)                 { m.add("rediserror", op, 1) }
+func (m *countMetrics) WebhookRefused(reason string)         { m.add("webhookrefused", reason, 1) }

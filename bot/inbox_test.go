@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -227,7 +226,7 @@ func TestChatWhoseLockWasLostIsLeftAlone(t *testing.T) {
 	ctx := t.Context()
 	conv := &countConv{}
 	d := newDispatcher(dispatcherConfig{conv: conv, api: &nopReplier{}, log: (&logBuffer{}).logger(),
-		metrics: metrics.New(), workers: 1, maxQueued: 10, timeout: time.Minute, maxAge: time.Hour,
+		metrics: &countMetrics{}, workers: 1, maxQueued: 10, timeout: time.Minute, maxAge: time.Hour,
 		inbox: q, ping: func(context.Context) error { return nil }, sweepEvery: time.Hour, probeEvery: time.Second})
 	defer d.close(time.Second)
 	res, err := q.push(ctx, entry{"c3", rawUpdate(61)})

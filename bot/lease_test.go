@@ -8,7 +8,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -66,7 +65,7 @@ func TestRedisRestartFromAOFReleasesOwnLocks(t *testing.T) {
 	api := fakeapi.Start(t)
 	api.SetLatency("sendMessage", time.Second)
 	conv := &echoConv{}
-	m := metrics.New()
+	m := &countMetrics{}
 	const lease = time.Minute // far longer than the test may wait
 	r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: "aof", LockLease: lease,
 		SweepInterval: 100 * time.Millisecond, Metrics: m})
@@ -79,7 +78,7 @@ func TestRedisRestartFromAOFReleasesOwnLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the bot noticed the outage", func() bool {
-		return counterSum(t, m, "sozialraumbot_redis_errors_total") >= 1
+		return m.sum("rediserror") >= 1
 	})
 	rs.start() // from the AOF: the chat's lock (a minute's lease) and "zwei" are back
 	start := time.Now()

@@ -11,7 +11,6 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
@@ -31,7 +30,7 @@ type MenuSync struct {
 	api     *tgbot.Bot
 	token   string
 	log     *slog.Logger
-	metrics *metrics.Metrics
+	metrics Metrics
 	opts    MenuSyncOptions
 	want    chan MenuSpec // capacity 1: the latest spec not yet taken
 	staff   []int64       // the staff chats of the spec taken last

@@ -14,7 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // redisProc is a redis-server of one test on a free port of its own. With AOF
@@ -87,7 +86,7 @@ func TestRedisOutageKeepsAnsweringAndRecovers(t *testing.T) {
 		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	t.Cleanup(func() { c.Close() })
 	api := fakeapi.Start(t)
-	m := metrics.New()
+	m := &countMetrics{}
 	conv := &echoConv{}
 	r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: "outage", Metrics: m,
 		SweepInterval: 100 * time.Millisecond})
@@ -128,7 +127,7 @@ func TestRedisOutageKeepsAnsweringAndRecovers(t *testing.T) {
 	if n := strings.Count(logs, "redis unavailable"); n != 1 {
 		t.Errorf("outage logged %d times, want once:\n%s", n, logs)
 	}
-	if got := counterSum(t, m, "sozialraumbot_redis_errors_total"); got < 1 {
+	if got := m.sum("rediserror"); got < 1 {
 		t.Errorf("redis errors not counted")
 	}
 	if n := c.Exists(context.Background(), "outage:inbox:c1").Val(); n != 0 {

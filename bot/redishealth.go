@@ -6,8 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // redisHealth tracks whether Redis answers. The first failed operation marks it
@@ -19,7 +17,7 @@ import (
 // answered normally again within about one probe interval.
 type redisHealth struct {
 	log     *slog.Logger
-	metrics *metrics.Metrics
+	metrics Metrics
 	every   time.Duration
 	ping    func(context.Context) error
 	reclaim func(context.Context) error // before the state goes up

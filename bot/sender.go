@@ -11,7 +11,6 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
@@ -29,15 +28,15 @@ import (
 type Sender struct {
 	api     *tgbot.Bot
 	json    *jsonAPI
-	metrics *metrics.Metrics
+	metrics Metrics
 }
 
 var _ handlers.Replier = (*Sender)(nil)
 
 // NewSender returns a Sender for the bot of b that calls the Bot API at apiURL
 // ("" for Telegram's) with client (nil: http.DefaultClient). m may be nil.
-func NewSender(b *tgbot.Bot, apiURL string, client *http.Client, m *metrics.Metrics) *Sender {
-	return &Sender{api: b, json: newJSONAPI(apiURL, b.Token(), client), metrics: m}
+func NewSender(b *tgbot.Bot, apiURL string, client *http.Client, m Metrics) *Sender {
+	return &Sender{api: b, json: newJSONAPI(apiURL, b.Token(), client), metrics: orNop(m)}
 }
 
 // NewAPI creates the go-telegram/bot client the bot uses: base URL apiURL (""

@@ -9,20 +9,19 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
 const testToken = "123456:SECRETtokenValue_abcdefgh"
 
-func newTestSender(t *testing.T) (*Sender, *fakeapi.Server, *metrics.Metrics) {
+func newTestSender(t *testing.T) (*Sender, *fakeapi.Server, *countMetrics) {
 	t.Helper()
 	api := fakeapi.Start(t)
 	b, err := NewAPI(testToken, api.URL(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := metrics.New()
+	m := &countMetrics{}
 	return NewSender(b, api.URL(), nil, m), api, m
 }
 
@@ -174,7 +173,7 @@ func TestSenderErrors(t *testing.T) {
 		})
 	}
 	for code, want := range map[string]float64{"403": 1, "429": 1, "400": 1, "500": 1, "502": 1, "0": 1, "401": 1} {
-		if got := counter(t, m, "sozialraumbot_botapi_errors_total", code); got != want {
+		if got := m.count("apierror", code); got != want {
 			t.Errorf("api errors{code=%s} = %v, want %v", code, got, want)
 		}
 	}
@@ -190,42 +189,4 @@ func TestSenderErrors(t *testing.T) {
 	if err := s.Send(cctx, 1, handlers.Message{Text: "x"}); !errors.Is(err, context.Canceled) || !errors.Is(err, handlers.ErrTemporary) {
 		t.Errorf("cancelled: %v", err)
 	}
-}
-
-// counter reads a counter of m with one label value ("" for an unlabelled counter).
-func counter(t *testing.T, m *metrics.Metrics, name, label string) float64 {
-	t.Helper()
-	families, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-		for _, mt := range f.GetMetric() {
-			if label == "" || len(mt.GetLabel()) > 0 && mt.GetLabel()[0].GetValue() == label {
-				return mt.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
-}
-
-// counterSum adds up all series of a counter of m.
-func counterSum(t *testing.T, m *metrics.Metrics, name string) float64 {
-	t.Helper()
-	families, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := 0.0
-	for _, f := range families {
-		if f.GetName() == name {
-			for _, mt := range f.GetMetric() {
-				sum += mt.GetCounter().GetValue()
-			}
-		}
-	}
-	return sum
 }

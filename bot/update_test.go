@@ -6,7 +6,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // TestMapGroupMessages: what in a group is meant for the bot, and its text.
@@ -106,7 +105,7 @@ func TestMapGroupMessages(t *testing.T) {
 // comes from getMe.
 func TestGroupChatterIgnoredAndCounted(t *testing.T) {
 	api := fakeapi.Start(t, fakeapi.WithUsername("HeideBot"))
-	m := metrics.New()
+	m := &countMetrics{}
 	conv := &echoConv{}
 	api.Push(
 		fakeapi.GroupTextUpdate(-100, 7, "Hallo zusammen"),
@@ -124,7 +123,7 @@ func TestGroupChatterIgnoredAndCounted(t *testing.T) {
 	if len(got) != 1 || got[0].Text != "Dorfmark" || !got[0].Group {
 		t.Fatalf("handled %+v", got)
 	}
-	if n := counter(t, m, "sozialraumbot_updates_total", "ignored"); n != 2 {
+	if n := m.count("update", "ignored"); n != 2 {
 		t.Errorf("ignored updates counted: %v, want 2", n)
 	}
 	if n := len(api.Requests("getMe")); n != 1 {

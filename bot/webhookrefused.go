@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // refusedLogInterval is how often refused webhook requests are summarised in the log.
@@ -19,7 +17,7 @@ const refusedLogInterval = time.Minute
 // sozialraumbot_webhook_refused_total.
 type refusedLog struct {
 	log     *slog.Logger
-	metrics *metrics.Metrics
+	metrics Metrics
 	every   time.Duration
 	now     func() time.Time
 
@@ -29,8 +27,8 @@ type refusedLog struct {
 	remote string    // address of the latest one
 }
 
-func newRefusedLog(log *slog.Logger, m *metrics.Metrics) *refusedLog {
-	return &refusedLog{log: log, metrics: m, every: refusedLogInterval, now: time.Now}
+func newRefusedLog(log *slog.Logger, m Metrics) *refusedLog {
+	return &refusedLog{log: log, metrics: orNop(m), every: refusedLogInterval, now: time.Now}
 }
 
 // refused notes one refused request from remote.

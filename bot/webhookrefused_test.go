@@ -6,14 +6,13 @@ import (
 	"testing"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 )
 
 // A flood of webhook requests without the secret token writes a few log lines,
 // not one per request, and every one is counted.
 func TestWebhookRefusalsAggregated(t *testing.T) {
 	api := fakeapi.Start(t)
-	m := metrics.New()
+	m := &countMetrics{}
 	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "right-Secret_1"}
 	r := startBot(t, api, Options{Conversation: &echoConv{}, Mode: ModeWebhook, Webhook: wh, Metrics: m})
 	waitReady(t, r.bot)
@@ -40,7 +39,7 @@ func TestWebhookRefusalsAggregated(t *testing.T) {
 		t.Errorf("%d log lines for %d refused requests, want 2 (the first, then a summary of 1999):\n%s",
 			len(lines), n, strings.Join(lines, "\n"))
 	}
-	if got := counter(t, m, "sozialraumbot_webhook_refused_total", "secret"); got != n {
+	if got := m.count("webhookrefused", "secret"); got != n {
 		t.Errorf("refused counted %v, want %d", got, n)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -69,8 +68,15 @@ func New(opts ...Option) *Server {
 	return s
 }
 
+// TB is the part of testing.TB that Start uses, so that this package does
+// not import testing (a *testing.T or *testing.B is one).
+type TB interface {
+	Helper()
+	Cleanup(func())
+}
+
 // Start is New for tests: the server is closed when the test ends.
-func Start(tb testing.TB, opts ...Option) *Server {
+func Start(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s := New(opts...)
 	tb.Cleanup(s.Close)

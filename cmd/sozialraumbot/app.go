@@ -13,8 +13,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot"
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/bot/ops"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/metrics"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/ops"
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
@@ -81,7 +81,8 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		Quiet:           quiet,
 		ClaimIdle:       cfg.Broadcast.ClaimIdle,
 		Logger:          log,
-		Metrics:         a.metrics,
+		Counted:         a.metrics.Broadcast,
+		RedisFailed:     a.metrics.RedisError,
 	})
 	now := time.Now()
 	d, err := loadData(cfg, a.newHandler, now)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/heidekreis/sozialraumbot/bot/terminal"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/terminal"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"

@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot"
-	"github.com/heidekreis/sozialraumbot/bot/loadtest"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/loadtest"
 )
 
 // TestDrillRedisKillAOF: Redis runs with AOF (as compose.yaml runs it) and is

@@ -1,3 +1,10 @@
+//go:build loadtest
+
+// The load tool is built only with the build tag loadtest, so that the product
+// binary links neither the fake Bot APIs nor the load harness:
+//
+//	go run -tags loadtest ./cmd/sozialraumbot loadtest -parents 200 -duration 30s
+
 package main
 
 import (
@@ -18,7 +25,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/bot"
-	"github.com/heidekreis/sozialraumbot/bot/loadtest"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/loadtest"
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/directory"
 )
@@ -49,6 +56,9 @@ type loadtestReport struct {
 	Soak     *loadtest.Result `json:"soak,omitempty"`
 	Errors   []string         `json:"errors,omitempty"`
 }
+
+// loadtestBuilt: this binary has the load tool.
+const loadtestBuilt = true
 
 // runLoadtest runs the serve code path (newApp + run, real Redis) against an
 // in-process fake Bot API with simulated parents, then a bare go-telegram/bot

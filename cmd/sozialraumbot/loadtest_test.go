@@ -1,3 +1,5 @@
+//go:build loadtest
+
 package main
 
 import (
@@ -10,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/loadtest"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/loadtest"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )

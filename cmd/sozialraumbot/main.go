@@ -8,7 +8,7 @@
 //	sozialraumbot lookup [--json]    resolve place names from arguments or stdin
 //	sozialraumbot check-directory    validate a directory data file
 //	sozialraumbot config             print the effective configuration, secrets masked
-//	sozialraumbot loadtest           load and fault drills against a fake Bot API
+//	sozialraumbot loadtest           load and soak runs against a fake Bot API (build tag loadtest)
 //	sozialraumbot version            print version and build information
 //	sozialraumbot healthcheck        check a running bot's /healthz (container HEALTHCHECK)
 //
@@ -47,10 +47,17 @@ func commands() []command {
 		{"lookup", "resolve place names to districts ([--json] [TEXT...], else stdin lines)", runLookup},
 		{"check-directory", "validate a directory data file and print a summary ([FILE])", runCheckDirectory},
 		{"config", "print the effective configuration with secrets masked", runConfig},
-		{"loadtest", "load, soak and fault drills against an in-process fake Bot API", runLoadtest},
+		{"loadtest", loadtestSummary(), runLoadtest},
 		{"version", "print the version and build information", runVersion},
 		{"healthcheck", "check a running bot's /healthz (the container's HEALTHCHECK)", runHealthcheck},
 	}
+}
+
+func loadtestSummary() string {
+	if loadtestBuilt {
+		return "load, soak and fault drills against an in-process fake Bot API"
+	}
+	return "load and soak runs (only in a build with -tags loadtest)"
 }
 
 // errUsage marks an error in how the command was called (exit code 2).

@@ -252,7 +252,7 @@ func (s *Service) deliverChange(ctx context.Context, r handlers.Replier, j *job,
 		[]string{s.metaKey(d.id), s.resKey(d.id), s.streamKey(), s.key("bc", "active"), lk.key},
 		d.id, s.opts.Now().UnixMilli(), int64(resTTL/time.Second), c, outcome, group, d.entry, lk.token).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		s.opts.Metrics.RedisError("broadcast_finish")
+		s.opts.RedisFailed("broadcast_finish")
 		log.ErrorContext(ctx, "broadcast worker: recording a change failed", "outcome", outcome, "err", err)
 	}
 }

@@ -78,7 +78,7 @@ func (s *Service) do(ctx context.Context, chat int64, lk lock, count bool, call 
 			return outFailed, nil
 		case errors.As(err, &ra):
 			if count {
-				s.opts.Metrics.Broadcast("retried")
+				s.opts.Counted("retried")
 			}
 			// Everybody pauses; this worker waits exactly retry_after and tries again.
 			if err := s.rdb.Set(ctx, s.key("bc", "pause"), "1", max(ra.After, time.Millisecond)).Err(); err != nil {
@@ -95,7 +95,7 @@ func (s *Service) do(ctx context.Context, chat int64, lk lock, count bool, call 
 				return outFailed, nil
 			}
 			if count {
-				s.opts.Metrics.Broadcast("retried")
+				s.opts.Counted("retried")
 			}
 			if err := s.sleep(ctx, s.backoff(attempts), lk); err != nil {
 				return "", err

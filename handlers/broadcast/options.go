@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
@@ -43,8 +42,12 @@ type Options struct {
 	ReportText func(handlers.BroadcastStatus) string
 	// Logger receives operational logs; never message texts or phone numbers.
 	Logger *slog.Logger
-	// Metrics counts delivery results; may be nil.
-	Metrics *metrics.Metrics
+	// Counted, when set, is told every delivery result: delivered, blocked,
+	// failed or retried (metrics).
+	Counted func(result string)
+	// RedisFailed, when set, is told every failed Redis operation of the
+	// worker by name (metrics).
+	RedisFailed func(op string)
 	// Now is the clock for events and broadcast times (default time.Now). It also
 	// decides scheduled starts, quiet hours and reminders, so tests can move it.
 	Now func() time.Time
@@ -106,6 +109,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Counted == nil {
+		o.Counted = func(string) {}
+	}
+	if o.RedisFailed == nil {
+		o.RedisFailed = func(string) {}
 	}
 	if o.Location == nil {
 		o.Location = berlin()

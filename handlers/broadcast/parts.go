@@ -113,7 +113,7 @@ func (s *Service) deliverMain(ctx context.Context, r handlers.Replier, j *job, d
 		}
 	}
 	if outcome != outSkipped {
-		s.opts.Metrics.Broadcast(outcome)
+		s.opts.Counted(outcome)
 	}
 	record, next := "", ""
 	if outcome == outDelivered && posted.MessageID != 0 {
@@ -129,7 +129,7 @@ func (s *Service) deliverMain(ctx context.Context, r handlers.Replier, j *job, d
 	if err != nil && !errors.Is(err, redis.Nil) {
 		// The dangerous window: the message may be out, the record is not. The lock
 		// keeps others off this chat until it expires.
-		s.opts.Metrics.RedisError("broadcast_finish")
+		s.opts.RedisFailed("broadcast_finish")
 		log.ErrorContext(ctx, "broadcast worker: recording a delivery failed", "outcome", outcome, "err", err)
 	}
 }
@@ -180,7 +180,7 @@ func (s *Service) deliverPart(ctx context.Context, r handlers.Replier, j *job, d
 	err = finishPartScript.Run(context.WithoutCancel(ctx), s.rdb, []string{s.streamKey(), lk.key, s.msgsKey(d.id)},
 		group, d.entry, lk.token, c, partLetter(parts[d.part])+strconv.Itoa(posted.MessageID), RecallWindow.Milliseconds(), d.id, d.lang, d.part, next).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		s.opts.Metrics.RedisError("broadcast_finish")
+		s.opts.RedisFailed("broadcast_finish")
 		log.ErrorContext(ctx, "broadcast worker: recording a part failed", "err", err)
 	}
 }

@@ -155,7 +155,7 @@ func (s *Service) ticker(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if err := s.Due(ctx); err != nil && ctx.Err() == nil {
-			s.opts.Metrics.RedisError("broadcast_due")
+			s.opts.RedisFailed("broadcast_due")
 			s.opts.Logger.WarnContext(ctx, "broadcast: starting due work failed", "err", err)
 		}
 		select {

@@ -93,7 +93,7 @@ func (s *Service) loop(ctx context.Context, r handlers.Replier, consumer string)
 				s.resetGroup()
 				_ = s.ensureGroup(ctx)
 			}
-			s.opts.Metrics.RedisError("broadcast_read")
+			s.opts.RedisFailed("broadcast_read")
 			s.opts.Logger.WarnContext(ctx, "broadcast worker: reading the queue failed", "err", err)
 			sleepCtx(ctx, time.Second)
 			continue

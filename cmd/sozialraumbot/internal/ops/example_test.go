@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
-	"github.com/heidekreis/sozialraumbot/bot/ops"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/metrics"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/ops"
 )
 
 // How serve wires the listener: Redis and Telegram decide readiness, the

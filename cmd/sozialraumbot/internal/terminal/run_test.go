@@ -10,7 +10,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/heidekreis/sozialraumbot/bot/terminal"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/terminal"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"

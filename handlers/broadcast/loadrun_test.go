@@ -58,7 +58,8 @@ func (r LoadReport) String() string {
 		float64(r.PeakHeap)/(1<<20), float64(r.TotalAlloc)/(1<<20), float64(r.PeakRedisMem)/(1<<20))
 }
 
-// LoadTest broadcasts one announcement to cfg.Subscribers synthetic chats through
+// LoadTest (test code, exported for the benchmark of the external test
+// package) broadcasts one announcement to cfg.Subscribers synthetic chats through
 // r (normally a bot.Sender against a fake Bot API that answers some 429s) with
 // cfg.Replicas Services sharing the queue in Redis under prefix, and measures the
 // rate, the 429s and the memory. It deletes its keys under prefix afterwards.

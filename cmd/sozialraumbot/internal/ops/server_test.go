@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/bot/metrics"
+	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 	"github.com/redis/go-redis/v9"
 )

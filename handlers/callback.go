@@ -20,6 +20,8 @@ import (
 //	v1|k                      keep everything (cancel /loeschen)
 //	v1|r|<broadcast id>       remind me of this event (on/off)
 //	v1|i|<broadcast id>       send the event's calendar file
+//	v1|q|...                  a parent's callback request (rueckruf.go)
+//	v1|e|<op>|<request id>    a team's button on a callback request (rueckruf_team.go)
 //	v1|s...                   the staff dialogue's buttons (handleStaffCallback)
 const cbVersion = "v1"
 
@@ -92,6 +94,10 @@ func (h *Handler) handleCallback(ctx context.Context, t *turn) error {
 		return h.stale(ctx, t)
 	}
 	switch {
+	case kind == cbCallback:
+		return h.cbCallbackButton(ctx, t, f)
+	case kind == cbTeam:
+		return h.cbTeamButton(ctx, t, f)
 	case kind == cbRemind && len(f) == 1:
 		return h.cbReminder(ctx, t, f[0])
 	case kind == cbCalendar && len(f) == 1:

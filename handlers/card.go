@@ -61,17 +61,23 @@ func (h *Handler) moreInfoURL(d directory.District) string {
 	return h.cfg.Directory.Programme().MoreInfoURL
 }
 
-// cardButtons are the answer card's buttons: contact card, offerings, subscribe,
-// another place.
-func (h *Handler) cardButtons(lang string, d directory.District) [][]Button {
-	return [][]Button{
+// cardButtons are the answer card's buttons: contact card, offerings, a
+// callback request (private chats of districts whose requests have a route),
+// subscribe, another place.
+func (h *Handler) cardButtons(t *turn, lang string, d directory.District) [][]Button {
+	rows := [][]Button{
 		{
 			{Text: h.text(lang, "btn_contact", nil), Data: cbData(cbContact, d.ID)},
 			{Text: h.text(lang, "btn_offerings", nil), Data: cbData(cbOfferings, d.ID)},
 		},
-		{{Text: h.text(lang, "btn_subscribe", nil), Data: cbData(cbSubscribe, d.ID)}},
-		{{Text: h.text(lang, "btn_other_place", nil), Data: cbData(cbOtherPlace)}},
 	}
+	if row := h.callbackButton(t, lang, d); row != nil {
+		rows = append(rows, row)
+	}
+	return append(rows,
+		[]Button{{Text: h.text(lang, "btn_subscribe", nil), Data: cbData(cbSubscribe, d.ID)}},
+		[]Button{{Text: h.text(lang, "btn_other_place", nil), Data: cbData(cbOtherPlace)}},
+	)
 }
 
 // answerDistrict sends the answer card for a place (or just a district) and
@@ -89,14 +95,18 @@ func (h *Handler) answerDistrict(ctx context.Context, t *turn, d directory.Distr
 	}
 	t.st.Candidates, t.st.Nonce = nil, ""
 	subscribeAfter := t.st.Step == stepPlaceForSubscription
+	callbackAfter := t.st.Step == stepPlaceForCallback
 	if !isStaffStep(t.st.Step) {
 		t.st.Step = ""
 	}
 	// No RemoveKeyboard here: a message carries one reply markup, and the card
 	// needs its inline buttons.
-	m := Message{Text: text, Buttons: h.cardButtons(lang, d)}
+	m := Message{Text: text, Buttons: h.cardButtons(t, lang, d)}
 	if err := h.send(ctx, t, m); err != nil {
 		return err
+	}
+	if callbackAfter {
+		return h.startCallback(ctx, t, d)
 	}
 	if subscribeAfter {
 		if ok, err := h.adminOnly(ctx, t); !ok || err != nil {
@@ -154,10 +164,12 @@ func (h *Handler) sendOfferings(ctx context.Context, t *turn, d directory.Distri
 	if u := h.moreInfoURL(d); u != "" {
 		lines = append(lines, h.text(lang, "card_more", map[string]any{"URL": esc(u)}))
 	}
-	return h.send(ctx, t, Message{Text: strings.Join(lines, "\n"), Buttons: [][]Button{
-		{{Text: h.text(lang, "btn_contact", nil), Data: cbData(cbContact, d.ID)}},
-		{{Text: h.text(lang, "btn_subscribe", nil), Data: cbData(cbSubscribe, d.ID)}},
-	}})
+	rows := [][]Button{{{Text: h.text(lang, "btn_contact", nil), Data: cbData(cbContact, d.ID)}}}
+	if row := h.callbackButton(t, lang, d); row != nil {
+		rows = append(rows, row)
+	}
+	rows = append(rows, []Button{{Text: h.text(lang, "btn_subscribe", nil), Data: cbData(cbSubscribe, d.ID)}})
+	return h.send(ctx, t, Message{Text: strings.Join(lines, "\n"), Buttons: rows})
 }
 
 func (h *Handler) cmdContact(ctx context.Context, t *turn, _ string) error {

@@ -56,6 +56,12 @@ var commands = map[string]commandFunc{
 	"loeschen":    (*Handler).cmdDelete,
 	"löschen":     (*Handler).cmdDelete,
 	"delete":      (*Handler).cmdDelete,
+	"rueckruf":    (*Handler).cmdCallback,
+	"rückruf":     (*Handler).cmdCallback,
+	"callback":    (*Handler).cmdCallback,
+	"rueckrufe":   (*Handler).cmdTeamList,
+	"rückrufe":    (*Handler).cmdTeamList,
+	"callbacks":   (*Handler).cmdTeamList,
 }
 
 // handleCommand runs a command: the conversation's own, then the staff
@@ -67,6 +73,9 @@ func (h *Handler) handleCommand(ctx context.Context, t *turn, cmd, args string) 
 	}
 	if f, ok := commands[cmd]; ok {
 		return f(h, ctx, t, args)
+	}
+	if (cmd == "abbrechen" || cmd == "cancel") && isCallbackStep(t.st.Step) {
+		return h.cancelCallback(ctx, t, false)
 	}
 	handled, err := h.handleStaffCommand(ctx, t.r, t.u, &t.st, cmd, args)
 	if handled || err != nil {

@@ -20,6 +20,8 @@ type Config struct {
 	Store       Store
 	Broadcaster Broadcaster // nil: announcements and /termine are switched off
 	Staff       []StaffMember
+	// Callbacks switches on callback requests ("📞 Rückruf erbitten"); no Desk: off.
+	Callbacks CallbackConfig
 	// Operator names who runs the bot (for /datenschutz), e.g. "Landkreis Heidekreis, Jugendamt, ...".
 	Operator string
 	// StateTTL is how long dialogue state is kept after the last message (default 30 days).

@@ -15,6 +15,12 @@ func (h *Handler) handleContact(ctx context.Context, t *turn) error {
 	if d, ok := h.cfg.Directory.District(t.st.District); ok && t.st.District != "" {
 		m.Text += "\n\n" + h.text(lang, "contact_received_card", map[string]any{"Provider": esc(d.Provider)})
 		m.Buttons = [][]Button{{{Text: h.text(lang, "btn_contact", nil), Data: cbData(cbContact, d.ID)}}}
+		if row := h.callbackButton(t, lang, d); row != nil && t.u.Contact.Own {
+			// Someone who shares their own number may want to be called back: the
+			// request asks for consent first (the card shared here is not kept).
+			m.Text += "\n\n" + h.text(lang, "contact_callback_hint", nil)
+			m.Buttons = append(m.Buttons, row)
+		}
 	} else {
 		m.Text += "\n\n" + h.text(lang, "contact_received_next", nil)
 	}

@@ -170,6 +170,13 @@ func (h *Handler) dispatch(ctx context.Context, t *turn) error {
 			return err
 		}
 	}
+	if isCallbackStep(t.st.Step) && u.Callback == nil {
+		if _, _, isCmd := parseCommand(u.Text); !isCmd {
+			if handled, err := h.handleCallbackStep(ctx, t); handled || err != nil {
+				return err
+			}
+		}
+	}
 	switch {
 	case u.Joined:
 		return h.handleJoined(ctx, t)

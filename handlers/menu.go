@@ -70,11 +70,13 @@ var menuCommands = []struct {
 	{"datenschutz", "privacy", "menu_cmd_privacy", inPrivate | inGroup | inGroupAdmin | inStaff},
 	{"meinedaten", "mydata", "menu_cmd_mydata", inPrivate | inGroupAdmin | inStaff},
 	{"loeschen", "delete", "menu_cmd_delete", inPrivate | inGroupAdmin | inStaff},
+	{"rueckruf", "callback", "menu_cmd_callback", inPrivate | inStaff},
 	{"ankuendigung", "announce", "menu_cmd_announce", inStaff},
 	{"ankuendigungen", "broadcasts", "menu_cmd_broadcasts", inStaff},
 	{"stopp", "stop", "menu_cmd_stop", inStaff},
 	{"korrigieren", "correct", "menu_cmd_correct", inStaff},
 	{"zurueckholen", "recall", "menu_cmd_recall", inStaff},
+	{"rueckrufe", "callbacks", "menu_cmd_callbacks", inStaff},
 }
 
 var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)

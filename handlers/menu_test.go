@@ -34,14 +34,14 @@ func TestMenus(t *testing.T) {
 		got  []MenuCommand
 		want string
 	}{
-		{"de private", de.Private, "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen"},
+		{"de private", de.Private, "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen rueckruf"},
 		{"de group", de.Group, "hilfe bezirke angebote kontakt notfall termine datenschutz"},
 		{"de group admins", de.GroupAdmin, "hilfe bezirke angebote kontakt notfall abo abbestellen termine datenschutz meinedaten loeschen"},
-		{"de staff", de.Staff, "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen ankuendigung ankuendigungen stopp korrigieren zurueckholen"},
-		{"en private", en.Private, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete"},
+		{"de staff", de.Staff, "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen rueckruf ankuendigung ankuendigungen stopp korrigieren zurueckholen rueckrufe"},
+		{"en private", en.Private, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback"},
 		{"en group", en.Group, "help districts offers contact emergency events privacy"},
-		{"en staff", en.Staff, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete announce broadcasts stop correct recall"},
-		{"ar private (English names)", menus[3].Private, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete"},
+		{"en staff", en.Staff, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback announce broadcasts stop correct recall callbacks"},
+		{"ar private (English names)", menus[3].Private, "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(names(tt.got), " "); got != tt.want {

@@ -41,7 +41,7 @@ func (h *Handler) answerNeed(ctx context.Context, t *turn, cls intent.Result, re
 		// The place is known from before: the provider right away.
 		m.Text = h.text(lang, "need_ack_known", map[string]any{"Topic": h.text(lang, "need_topic_"+need, nil)}) +
 			"\n\n" + h.providerLine(lang, d)
-		m.Buttons = h.cardButtons(lang, d)
+		m.Buttons = h.cardButtons(t, lang, d)
 	} else if t.u.Private {
 		m.LocationButton = h.text(lang, "btn_location", nil)
 	}

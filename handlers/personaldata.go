@@ -38,6 +38,26 @@ func (h *Handler) holders() []dataHolder {
 			forget: b.ForgetChat,
 		})
 	}
+	if desk := h.cfg.Callbacks.Desk; desk != nil {
+		hs = append(hs, dataHolder{
+			name: "callback requests",
+			export: func(ctx context.Context, chatID int64) (PersonalData, error) {
+				items, err := desk.ChatData(ctx, chatID)
+				pd := PersonalData{Items: items}
+				for _, it := range items {
+					pd.Where = append(pd.Where, it.Where...)
+				}
+				return pd, err
+			},
+			forget: func(ctx context.Context, chatID int64) error {
+				gone, err := desk.ForgetChat(ctx, chatID)
+				for _, r := range gone {
+					h.callbackEvent(r.District, CallbackErased)
+				}
+				return err
+			},
+		})
+	}
 	return hs
 }
 

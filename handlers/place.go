@@ -19,6 +19,8 @@ const (
 	stepChoosePlace = "choose_place"
 	// stepPlaceForSubscription: /abo was sent before any place; subscribe after it.
 	stepPlaceForSubscription = "place_for_subscription"
+	// stepPlaceForCallback: /rueckruf was sent before any place; start it after the card.
+	stepPlaceForCallback = "place_for_callback"
 	// stepConfirmDelete: /loeschen waits for its confirmation button.
 	stepConfirmDelete = "confirm_delete"
 )
@@ -67,7 +69,7 @@ func (h *Handler) askChoice(ctx context.Context, t *turn, id, query string, cand
 		rows = append(rows, []Button{{Text: placeLabel(c.Place), Data: cbData(cbPlace, nonce, c.Place.ID)}})
 	}
 	rows = append(rows, []Button{{Text: h.text(lang, "btn_other_place", nil), Data: cbData(cbOtherPlace)}})
-	if !isStaffStep(t.st.Step) && t.st.Step != stepPlaceForSubscription {
+	if !isStaffStep(t.st.Step) && t.st.Step != stepPlaceForSubscription && t.st.Step != stepPlaceForCallback {
 		t.st.Step = stepChoosePlace
 	}
 	t.st.Candidates, t.st.Nonce = ids, nonce
@@ -88,7 +90,7 @@ func placeLabel(p directory.Place) string {
 
 // askPlace asks for the place again (after "another place" or a stale button).
 func (h *Handler) askPlace(ctx context.Context, t *turn, id string) error {
-	if !isStaffStep(t.st.Step) && t.st.Step != stepPlaceForSubscription {
+	if !isStaffStep(t.st.Step) && t.st.Step != stepPlaceForSubscription && t.st.Step != stepPlaceForCallback {
 		t.st.Step = ""
 	}
 	t.st.Candidates, t.st.Nonce = nil, ""

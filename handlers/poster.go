@@ -36,7 +36,19 @@ type Post struct {
 	Buttons [][]Button // inline keyboard, may be nil
 	Media   *Media     // a photo or document; Text is its caption
 	Venue   *Venue     // a map pin; Text and Media are not used
+	// Receipt, when set, is told the message's id once Telegram accepted it.
+	// The Poster that makes the Bot API call calls it, once, after a
+	// successful send; a Poster that only queues (the bot's outbox, whose
+	// deliveries happen after the conversation returned) does not: the one that
+	// delivers later does. This is how the conversation learns the ids of
+	// messages it wants to edit later (the team messages of a callback
+	// request). It must not block; it reports its own failures (the message is
+	// sent either way).
+	Receipt Receipt
 }
+
+// Receipt receives the id of a sent message (see Post.Receipt).
+type Receipt func(ctx context.Context, chatID int64, p Posted)
 
 // Posted is what Telegram answered to a Post.
 type Posted struct {

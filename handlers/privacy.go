@@ -22,7 +22,15 @@ func (h *Handler) cmdPrivacy(ctx context.Context, t *turn, _ string) error {
 	text := h.text(lang, "privacy", map[string]any{
 		"Operator": i18n.Embed(lang, esc(op)), "Days": i18n.Embed(lang, strconv.Itoa(days)),
 	})
-	return h.send(ctx, t, Message{Text: text + "\n\n" + h.text(lang, "privacy_need", nil)})
+	text += "\n\n" + h.text(lang, "privacy_need", nil)
+	if h.cfg.Callbacks.Desk != nil {
+		cc := h.callbackCfg()
+		text += "\n\n" + h.text(lang, "privacy_callback", map[string]any{
+			"Keep": int(cc.Keep.Hours() / 24), "MaxDays": int(cc.MaxAge.Hours() / 24),
+			"DraftMinutes": int(cc.DraftTTL.Minutes()),
+		})
+	}
+	return h.send(ctx, t, Message{Text: text})
 }
 
 // cmdMyData shows everything stored about the chat, from every data holder
@@ -169,6 +177,42 @@ func (h *Handler) dataItemLine(lang string, it DataItem) string {
 		return h.text(lang, "mydata_delivery", data)
 	case DataSent, DataMessages, DataReminder, DataReminderSent, DataWaiting:
 		return h.text(lang, "mydata_"+it.Kind, data)
+	case DataCallback, DataCallbackDraft:
+		return h.callbackDataLine(lang, it, data)
+	case DataCallbackIndex:
+		return h.text(lang, "mydata_callback_index", data)
 	}
 	return h.text(lang, "mydata_other", map[string]any{"Value": i18n.Embed(lang, esc(it.Kind+" "+it.ID))})
+}
+
+// callbackDataLine renders a callback request or draft for /meinedaten: the
+// parent's own data, in full.
+func (h *Handler) callbackDataLine(lang string, it DataItem, data map[string]any) string {
+	v := it.Values
+	note := h.text(lang, "callback_no_note", nil)
+	if v["note"] != "" {
+		note = "„" + i18n.Embed(lang, esc(v["note"])) + "“"
+	}
+	topic := ""
+	if v["topic"] != "" {
+		topic = h.topicName(lang, v["district"], v["topic"])
+	}
+	data["District"] = i18n.Embed(lang, esc(h.districtName(v["district"])))
+	data["Name"] = i18n.Embed(lang, esc(v["name"]))
+	data["Phone"] = i18n.Embed(lang, esc(v["phone"]))
+	data["Topic"] = i18n.Embed(lang, esc(topic))
+	data["Slot"] = ""
+	if v["slot"] != "" {
+		data["Slot"] = h.slotText(lang, v["slot"])
+	}
+	data["Note"] = note
+	if it.Kind == DataCallbackDraft {
+		return h.text(lang, "mydata_callback_draft", data)
+	}
+	status := it.Detail
+	if h.cat.Has(i18n.Default, "callback_status_"+status) {
+		status = h.text(lang, "callback_status_"+status, nil)
+	}
+	data["Status"] = i18n.Embed(lang, esc(status))
+	return h.text(lang, "mydata_callback", data)
 }

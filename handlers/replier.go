@@ -28,6 +28,10 @@ type Message struct {
 	// LocationButton, when not empty, shows a reply keyboard with one button of this
 	// label that asks for the user's location (request_location).
 	LocationButton string
+	// ContactButton, when not empty, shows a reply keyboard with one button of
+	// this label that shares the user's own phone number (request_contact);
+	// private chats only. LocationButton wins when both are set.
+	ContactButton string
 	// RemoveKeyboard removes a reply keyboard shown before.
 	RemoveKeyboard bool
 }

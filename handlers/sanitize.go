@@ -111,5 +111,11 @@ func sanitizeUpdate(u Update) Update {
 		u.Inline = &iq
 	}
 	u.User.LanguageCode = sanitize(u.User.LanguageCode)
+	u.User.FirstName = sanitize(u.User.FirstName)
+	if u.Contact != nil {
+		c := *u.Contact
+		c.Phone, c.FirstName = sanitize(c.Phone), sanitize(c.FirstName)
+		u.Contact = &c
+	}
 	return u
 }

@@ -27,7 +27,7 @@ func (h *Handler) answerQuestion(ctx context.Context, t *turn, cls intent.Result
 	text := h.text(lang, "question_"+string(kind), nil)
 	if d, ok := h.cfg.Directory.District(t.st.District); ok && t.st.District != "" {
 		text += "\n\n" + h.providerLine(lang, d)
-		return h.send(ctx, t, Message{Text: text, Buttons: h.cardButtons(lang, d)})
+		return h.send(ctx, t, Message{Text: text, Buttons: h.cardButtons(t, lang, d)})
 	}
 	text += "\n\n" + h.text(lang, "question_place", nil)
 	return h.send(ctx, t, Message{Text: text})

@@ -80,6 +80,9 @@ type DataItem struct {
 	Count  int       // e.g. the number of messages whose ids are kept
 	When   time.Time // e.g. a reminder's due time, how long message ids are kept
 	Where  []string  // the storage locations holding it (e.g. Redis keys)
+	// Values are further details, shown to the chat itself (its own data), e.g.
+	// the number of a callback request: name -> value.
+	Values map[string]string
 }
 
 // Kinds of DataItem.
@@ -90,6 +93,10 @@ const (
 	DataReminderSent = "reminder_sent" // a reminder was sent to the chat (kept to send it once)
 	DataReminder     = "reminder"      // a reminder the chat asked for (due When)
 	DataWaiting      = "waiting"       // the chat waits in a broadcast paused for quiet hours
+
+	DataCallback      = "callback"       // a callback request (ID; Detail its status, When deleted by, Values its details)
+	DataCallbackDraft = "callback_draft" // a callback request being written (When forgotten then, Values what it holds)
+	DataCallbackIndex = "callback_index" // the list of the chat's requests and today's count (Count), kept until When
 )
 
 // PrivacyStore shows and erases everything stored about a chat (DSGVO Art. 15/17).

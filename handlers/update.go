@@ -30,8 +30,9 @@ type Update struct {
 	// unanswered because the chat sent far more than anyone types (a flood);
 	// the conversation says so once, then answers this update.
 	Skipped int
-	// Contact is set when a contact card was shared. It carries no name and no
-	// number: the conversation needs none and keeps none.
+	// Contact is set when a contact card was shared. Only the sender's own card
+	// carries its number and first name (for a callback request); the
+	// conversation keeps them only when the parent asked to be called back.
 	Contact *SharedContact
 	// Joined is set when the bot was added to the group (Group is true).
 	Joined bool
@@ -44,6 +45,10 @@ type Update struct {
 type User struct {
 	ID           int64
 	LanguageCode string // IETF tag of the user's app language, may be empty
+	// FirstName is the user's first name in Telegram, may be empty. It is used
+	// only for a callback request (the name the team asks for) and for the team
+	// member who takes one; never logged.
+	FirstName string
 }
 
 // Location is a shared geographic position (WGS84).
@@ -64,8 +69,12 @@ type InlineQuery struct {
 	Query string
 }
 
-// SharedContact says that a contact card was shared, deliberately without its
-// content.
+// SharedContact says that a contact card was shared. Someone else's card comes
+// without its content; the sender's own card (Telegram's contact_id equals the
+// sender's id) with its number and first name, which the conversation uses
+// only when it asked for the number of a callback request.
 type SharedContact struct {
-	Own bool // the sender shared their own card
+	Own       bool   // the sender shared their own card
+	Phone     string // of the own card: as Telegram shares it (digits, maybe without "+")
+	FirstName string // of the own card
 }

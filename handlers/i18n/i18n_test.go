@@ -20,6 +20,10 @@ var sample = map[string]any{
 	"Where": "Rathaus", "Text": "Fest", "Operator": "Landkreis Heidekreis", "Days": 30, "Value": "x",
 	"Police": "110", "Rescue": "112", "Child": "116 111", "Parents": "0800 111 0 550", "Women": "116 016",
 	"Bot": "@SozialraumBot", "ID": "7", "Outcome": "zugestellt", "Count": 2,
+	// callback requests (callback.<lang>.toml)
+	"Status": "offen", "Phone": "+4915123456789", "Keep": 7, "MaxDays": 30, "DraftMinutes": 60,
+	"Link": "https://t.me/SozialraumBot", "Max": 200, "Topic": "Kinderbetreuung", "Slot": "vormittags",
+	"Note": "„kurz“", "Lang": "Deutsch", "Until": "08.12.2026", "Since": "2 Std. 0 Min.",
 	// staff catalogues (owned by the broadcast engineer) may use more fields; a
 	// missing field renders "<no value>" and is reported below.
 }
@@ -53,7 +57,7 @@ var allowedTag = regexp.MustCompile(`^</?(b|i|u|s|code|pre|a)( href="[^"]*")?>$`
 
 // conversationAreas are the <area>.<lang>.toml files whose template fields are
 // all in sample (groups, contact cards, the /meinedaten delivery lines).
-var conversationAreas = map[string]bool{"group": true, "contact": true, "mydata": true}
+var conversationAreas = map[string]bool{"group": true, "contact": true, "mydata": true, "callback": true}
 
 // conversationCatalogue loads the conversation's own files (<lang>.toml and the
 // conversationAreas), without the others (staff.<lang>.toml, intent.<lang>.toml),

@@ -25,10 +25,12 @@ type replyKeyboardMarkup struct {
 	OneTimeKeyboard bool               `json:"one_time_keyboard,omitempty"`
 }
 
-// keyboardButton is a reply keyboard button, here one that asks for the location.
+// keyboardButton is a reply keyboard button that asks for the location or the
+// user's own phone number (private chats only).
 type keyboardButton struct {
 	Text            string `json:"text"`
 	RequestLocation bool   `json:"request_location,omitempty"`
+	RequestContact  bool   `json:"request_contact,omitempty"`
 }
 
 // replyKeyboardRemove removes a reply keyboard.
@@ -37,8 +39,8 @@ type replyKeyboardRemove struct {
 }
 
 // markup returns the reply_markup for a message, nil for none. Telegram takes one
-// markup per message: inline buttons win over the location button, which wins over
-// removing the keyboard.
+// markup per message: inline buttons win over the location button, which wins
+// over the contact button, which wins over removing the keyboard.
 func markup(m handlers.Message) any {
 	switch {
 	case len(m.Buttons) > 0:
@@ -54,6 +56,12 @@ func markup(m handlers.Message) any {
 	case m.LocationButton != "":
 		return replyKeyboardMarkup{
 			Keyboard:        [][]keyboardButton{{{Text: m.LocationButton, RequestLocation: true}}},
+			ResizeKeyboard:  true,
+			OneTimeKeyboard: true,
+		}
+	case m.ContactButton != "":
+		return replyKeyboardMarkup{
+			Keyboard:        [][]keyboardButton{{{Text: m.ContactButton, RequestContact: true}}},
 			ResizeKeyboard:  true,
 			OneTimeKeyboard: true,
 		}

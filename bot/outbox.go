@@ -140,7 +140,8 @@ type turn struct {
 }
 
 // Post queues a rich message. Its message id and file_id are not known before
-// it is delivered, after the conversation returned: Posted is empty.
+// it is delivered, after the conversation returned: Posted is empty. The
+// post's Receipt goes with it and is told the id by the Sender that delivers it.
 func (r *recorder) Post(_ context.Context, chatID int64, p handlers.Post) (handlers.Posted, error) {
 	return handlers.Posted{}, r.add(reply{method: "post", chatID: chatID, post: p})
 }

@@ -27,7 +27,8 @@ func inputFile(m *handlers.Media) models.InputFile {
 }
 
 // Post sends a text message, a photo or document with an HTML caption, or a venue,
-// and returns the message id (and the file_id of an uploaded document).
+// and returns the message id (and the file_id of an uploaded document); the
+// post's Receipt, if any, is told the id after the send succeeded.
 func (s *Sender) Post(ctx context.Context, chatID int64, p handlers.Post) (handlers.Posted, error) {
 	var (
 		msg    *models.Message
@@ -75,6 +76,9 @@ func (s *Sender) Post(ctx context.Context, chatID int64, p handlers.Post) (handl
 	out := handlers.Posted{MessageID: msg.ID}
 	if msg.Document != nil {
 		out.FileID = msg.Document.FileID
+	}
+	if p.Receipt != nil {
+		p.Receipt(ctx, chatID, out) // the message is sent: its id goes where it is wanted
 	}
 	return out, nil
 }

@@ -50,7 +50,7 @@ func mapUpdate(u *models.Update, me identity) (m mapped, ok bool) {
 	case u.CallbackQuery != nil:
 		cq := u.CallbackQuery
 		m.kind = kindCallback
-		m.update.User = handlers.User{ID: cq.From.ID, LanguageCode: cq.From.LanguageCode}
+		m.update.User = handlers.User{ID: cq.From.ID, LanguageCode: cq.From.LanguageCode, FirstName: cq.From.FirstName}
 		cb := &handlers.Callback{ID: cq.ID, Data: cq.Data}
 		var chat *models.Chat
 		switch {
@@ -121,7 +121,7 @@ func mapMessage(m mapped, msg *models.Message, me identity) (mapped, bool) {
 	m.update.ChatID = msg.Chat.ID
 	m.update.Private, m.update.Group, m.update.AsChat = !group, group, asChat
 	if msg.From != nil {
-		m.update.User = handlers.User{ID: msg.From.ID, LanguageCode: msg.From.LanguageCode}
+		m.update.User = handlers.User{ID: msg.From.ID, LanguageCode: msg.From.LanguageCode, FirstName: msg.From.FirstName}
 	}
 	switch {
 	case msg.Location != nil:
@@ -144,9 +144,16 @@ func mapMessage(m mapped, msg *models.Message, me identity) (mapped, bool) {
 		m.update.Media = &handlers.Media{Kind: handlers.MediaDocument, FileID: msg.Document.FileID,
 			Name: msg.Document.FileName, Size: msg.Document.FileSize, Mime: msg.Document.MimeType}
 	case msg.Contact != nil:
-		// Neither the name nor the number goes on: the conversation needs none.
+		// Someone else's card goes on without name and number. The sender's own
+		// card (Telegram's contact user_id is the sender's id: shared with the
+		// request_contact button, or the own card picked by hand) carries its
+		// number and first name, for a callback request the parent asked for.
 		m.kind = kindContact
-		m.update.Contact = &handlers.SharedContact{Own: msg.From != nil && msg.Contact.UserID == msg.From.ID}
+		own := msg.From != nil && msg.Contact.UserID != 0 && msg.Contact.UserID == msg.From.ID
+		m.update.Contact = &handlers.SharedContact{Own: own}
+		if own && !group {
+			m.update.Contact.Phone, m.update.Contact.FirstName = msg.Contact.PhoneNumber, msg.Contact.FirstName
+		}
 	case text != "":
 		m.kind = kindMessage
 		m.update.Text = text

@@ -26,6 +26,7 @@ type Config struct {
 	Redis     Redis     `yaml:"redis"`
 	Log       Log       `yaml:"log"`
 	Broadcast Broadcast `yaml:"broadcast"`
+	Callbacks Callbacks `yaml:"callbacks"`
 
 	// OpsListen is the address of the health, readiness and metrics listener;
 	// "" (set as "off") disables it.
@@ -180,5 +181,6 @@ func Defaults() Config {
 		MaxConcurrency: 16,
 		LockLease:      5 * time.Second,
 		ReplyMaxAge:    6 * time.Hour,
+		Callbacks:      defaultCallbacks(),
 	}
 }

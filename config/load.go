@@ -97,6 +97,9 @@ func LoadFlags(getenv func(string) string, f *Flags) (Config, error) {
 	if len(cfg.Staff) > 0 {
 		source["staff"] = SourceFile
 	}
+	if len(cfg.Callbacks.Routes) > 0 {
+		source["callbacks.routes"] = SourceFile
+	}
 	cfg.sources = source
 
 	cfg.normalise()

@@ -46,9 +46,9 @@ func (c Config) Masked() string {
 	fmt.Fprintln(&b)
 	if len(c.Staff) == 0 {
 		fmt.Fprintln(&b, "staff: none (announcements are switched off)")
-		return b.String()
+	} else {
+		fmt.Fprintf(&b, "staff (%d, from the file):\n", len(c.Staff))
 	}
-	fmt.Fprintf(&b, "staff (%d, from the file):\n", len(c.Staff))
 	for _, s := range c.Staff {
 		scope := strings.Join(s.Districts, ", ")
 		if s.All {
@@ -60,7 +60,24 @@ func (c Config) Masked() string {
 		}
 		fmt.Fprintf(&b, "  - %d%s: %s\n", s.UserID, name, scope)
 	}
+	c.maskedRoutes(&b)
 	return b.String()
+}
+
+// maskedRoutes lists where each district's callback requests go.
+func (c Config) maskedRoutes(b *strings.Builder) {
+	if len(c.Callbacks.Routes) == 0 {
+		fmt.Fprintln(b, "callbacks.routes: none (callback requests are switched off)")
+		return
+	}
+	fmt.Fprintf(b, "callbacks.routes (%d, from the file):\n", len(c.Callbacks.Routes))
+	for _, r := range c.Callbacks.Routes {
+		to := fmt.Sprintf("group %d", r.ChatID)
+		if r.Staff {
+			to = "the district's staff, privately"
+		}
+		fmt.Fprintf(b, "  - %s: %s\n", r.District, to)
+	}
 }
 
 // String is Masked, so printing a Config by accident reveals no secret.

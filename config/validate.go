@@ -72,6 +72,7 @@ func (c *Config) validate() problems {
 	c.validateRedis(&p)
 	c.validateRest(&p)
 	c.validateStaff(&p)
+	c.validateCallbacks(&p)
 	return p
 }
 
@@ -298,8 +299,9 @@ func (c Config) CheckServe() error {
 	return p.err()
 }
 
-// CheckDistricts checks the staff's districts against the ids of the loaded
-// directory (which may come from DIRECTORY_FILE, so the valid set is a parameter).
+// CheckDistricts checks the staff's districts and the callback routes against
+// the ids of the loaded directory (which may come from DIRECTORY_FILE, so the
+// valid set is a parameter).
 func (c Config) CheckDistricts(valid []string) error {
 	var p problems
 	for i, s := range c.Staff {
@@ -309,6 +311,7 @@ func (c Config) CheckDistricts(valid []string) error {
 			}
 		}
 	}
+	c.checkCallbackRoutes(valid, &p)
 	return p.err()
 }
 

@@ -53,6 +53,7 @@ type world struct {
 	rdb    redis.UniversalClient
 	prefix string
 	bot    *bot.Bot
+	h      *handlers.Handler
 	logs   *syncBuffer
 	seq    int // requests seen by the steps so far
 }
@@ -62,7 +63,8 @@ type config struct {
 	mode   string
 	api    *fakeapi.Server
 	prefix string
-	pace   bot.ChatPace // zero: Telegram's limits (a group gets 20 messages a minute)
+	pace   bot.ChatPace           // zero: Telegram's limits (a group gets 20 messages a minute)
+	hc     func(*handlers.Config) // changes the conversation's configuration; may be nil
 }
 
 // start runs the real bot with the real conversation against a fake Bot API.
@@ -83,13 +85,18 @@ func start(t *testing.T, c config) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := handlers.New(handlers.Config{
+	hc := handlers.Config{
 		Directory: dir, Store: redisstore.New(w.rdb, w.prefix, redisstore.WithLogger(log)),
 		Operator: "Landkreis Heidekreis, Jugendamt", BotUsername: "SozialraumBot", Logger: log,
-	})
+	}
+	if c.hc != nil {
+		c.hc(&hc)
+	}
+	h, err := handlers.New(hc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.h = h
 	opts := bot.Options{
 		Token: token, APIURL: w.api.URL(), Conversation: h, Redis: w.rdb, KeyPrefix: w.prefix,
 		Logger: log, PollTimeout: time.Second, MaxConcurrency: 8, SweepInterval: 200 * time.Millisecond,

@@ -130,3 +130,22 @@ func ContactUpdate(chatID int64, own bool, phone string) models.Update {
 	u.Message.Contact = c
 	return u
 }
+
+// SharedOwnNumber is the user's own contact card as Telegram sends it after a
+// press on a request_contact keyboard button: the number in international form
+// without "+", the user's first name and contact user_id equal to the sender's.
+func SharedOwnNumber(chatID int64, phone, firstName string) models.Update {
+	u := TextUpdate(chatID, "de", "")
+	u.Message.From.FirstName = firstName
+	u.Message.Contact = &models.Contact{PhoneNumber: phone, FirstName: firstName, UserID: u.Message.From.ID}
+	return u
+}
+
+// CallbackFrom is a press of user userID (first name firstName) on a button
+// under message messageID in chat chatID: a group, or the user's private chat.
+func CallbackFrom(chatID, userID int64, firstName string, messageID int, data string) models.Update {
+	u := CallbackUpdate(chatID, messageID, data)
+	u.CallbackQuery.ID += "-" + strconv.FormatInt(userID, 10)
+	u.CallbackQuery.From = models.User{ID: userID, FirstName: firstName, LanguageCode: "de"}
+	return u
+}

@@ -173,6 +173,10 @@ func (s *Server) sendMessageLocked(req *Request) result {
 		if err := checkMarkup(m); err != nil {
 			return badRequest(err.Error())
 		}
+		if req.ChatID < 0 && asksForUserData(m) {
+			// request_contact and request_location work in private chats only.
+			return badRequest("BUTTON_TYPE_INVALID: a keyboard button requesting contact or location is only allowed in private chats")
+		}
 	}
 	if req.Method == "editMessageText" {
 		if p["message_id"] == "" && p["inline_message_id"] == "" {
@@ -299,13 +303,42 @@ func checkMarkup(raw string) error {
 			if json.Unmarshal(b, &s) == nil {
 				continue
 			}
-			var btn struct{ Text string }
+			var btn struct {
+				Text            string
+				RequestContact  *bool `json:"request_contact"`
+				RequestLocation *bool `json:"request_location"`
+			}
 			if json.Unmarshal(b, &btn) != nil || btn.Text == "" {
 				return fmt.Errorf("keyboard button text is empty")
+			}
+			if btn.RequestContact != nil && btn.RequestLocation != nil {
+				return fmt.Errorf("can't parse keyboard button: at most one of the optional fields may be used")
 			}
 		}
 	}
 	return nil
+}
+
+// asksForUserData reports whether a reply keyboard asks for the user's phone
+// number or location.
+func asksForUserData(raw string) bool {
+	var m struct {
+		Keyboard [][]struct {
+			RequestContact  bool `json:"request_contact"`
+			RequestLocation bool `json:"request_location"`
+		} `json:"keyboard"`
+	}
+	if json.Unmarshal([]byte(raw), &m) != nil {
+		return false
+	}
+	for _, row := range m.Keyboard {
+		for _, b := range row {
+			if b.RequestContact || b.RequestLocation {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func answerInline(p map[string]string) result {

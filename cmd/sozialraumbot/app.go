@@ -20,6 +20,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
+	"github.com/heidekreis/sozialraumbot/handlers/rueckruf"
 )
 
 // app is one running bot process: every concrete part, wired from a Config.
@@ -38,6 +39,8 @@ type app struct {
 	username  string // the bot's @username: appOptions.username, then getMe's
 	bot       *bot.Bot
 	broadcast *broadcast.Service
+	desk      *rueckruf.Desk     // callback requests
+	callbacks *metrics.Callbacks // their metrics
 	ops       *ops.Server
 	telegram  *ops.Once
 	opts      appOptions
@@ -74,6 +77,8 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		a.rdb = cfg.NewRedisClient()
 	}
 	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
+	a.desk = rueckruf.New(a.rdb, cfg.Redis.Prefix)
+	a.callbacks = metrics.NewCallbacks(a.metrics)
 	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, a.store, broadcast.Options{
 		Rate:            cfg.Broadcast.Rate,
 		PerChatInterval: cfg.Broadcast.PerChatInterval,
@@ -83,6 +88,9 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		Logger:          log,
 		Counted:         a.metrics.Broadcast,
 		RedisFailed:     a.metrics.RedisError,
+		// The callback requests' due steps ride on the broadcasts' ticker: one
+		// scheduler per replica.
+		AlsoDue: []func(context.Context) error{a.callbacksDue},
 	})
 	now := time.Now()
 	d, err := loadData(cfg, a.newHandler, now)
@@ -149,6 +157,7 @@ func (a *app) newHandler(cfg config.Config, dir *directory.Directory) (*handlers
 		Store:          a.store,
 		Broadcaster:    a.broadcast,
 		Staff:          cfg.StaffMembers(),
+		Callbacks:      a.callbackConfig(cfg),
 		Operator:       a.cfg.Operator,
 		StateTTL:       a.cfg.StateTTL,
 		Languages:      a.cfg.Languages,

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -65,6 +66,11 @@ type Options struct {
 	// StartLease is how long a replica may take to queue a scheduled broadcast it
 	// claimed before another replica takes it over (default 1 min).
 	StartLease time.Duration
+	// AlsoDue is more due work the same ticker runs every Tick after Due (e.g.
+	// the callback requests' reminders, escalations and deletions), so each
+	// replica has one scheduler; a failure is logged and counted, and the
+	// ticker goes on.
+	AlsoDue []func(ctx context.Context) error
 }
 
 func (o Options) withDefaults() Options {

@@ -17,6 +17,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
+	"github.com/heidekreis/sozialraumbot/handlers/rueckruf"
 )
 
 // replier records what the conversation and the broadcast worker send.
@@ -120,16 +121,21 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := handlers.New(handlers.Config{Directory: dir, Store: store, Broadcaster: bc, Operator: "Landkreis"})
+	desk := rueckruf.New(rdb, pfx)
+	h, err := handlers.New(handlers.Config{Directory: dir, Store: store, Broadcaster: bc, Operator: "Landkreis",
+		Callbacks: handlers.CallbackConfig{Desk: desk, Routes: map[string]handlers.CallbackRoute{
+			"bad-fallingbostel-osterheide": {ChatID: -100999}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &replier{}
 	next := int64(0)
+	var contact *handlers.SharedContact
 	handle := func(chat int64, text, data string) string {
 		t.Helper()
 		next++
-		u := handlers.Update{ID: next, ChatID: chat, Private: true, User: handlers.User{ID: chat, LanguageCode: "de"}, Text: text}
+		u := handlers.Update{ID: next, ChatID: chat, Private: true, User: handlers.User{ID: chat, LanguageCode: "de"}, Text: text,
+			Contact: contact}
 		if data != "" {
 			u.Callback = &handlers.Callback{ID: "cb", MessageID: 1, Data: data}
 		}
@@ -147,6 +153,26 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 	handle(parent, "Dorfmark", "")
 	handle(parent, "", "v1|l|de")
 	handle(parent, "", "v1|a|bad-fallingbostel-osterheide")
+	// A callback request, sent to the team (a draft is shown and erased the same
+	// way: bot/e2e TestCallbackLoeschenMidway).
+	nonce := func() string {
+		st, err := store.LoadState(ctx, parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Nonce
+	}
+	handle(parent, "", "v1|q|s|bad-fallingbostel-osterheide")
+	handle(parent, "", "v1|q|y|"+nonce())
+	contact = &handlers.SharedContact{Own: true, Phone: "4915123456789", FirstName: "Erika"}
+	handle(parent, "", "")
+	contact = nil
+	handle(parent, "", "v1|q|t|"+nonce()+"|other")
+	handle(parent, "", "v1|q|h|"+nonce()+"|am")
+	handle(parent, "kurze Notiz", "")
+	if !strings.Contains(handle(parent, "", "v1|q|ok|"+nonce()), "angekommen") {
+		t.Fatal("the callback request was not sent")
+	}
 	// An announcement delivered to it, with its report to the staff chat.
 	id, n, err := bc.Start(ctx, handlers.Announcement{
 		Districts: []string{"bad-fallingbostel-osterheide"}, Text: "Fest", HTML: "Fest", SenderID: staff, SenderChat: staff,
@@ -203,6 +229,13 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 			want = "Erinnerung an Ankündigung Nr. " + id + ": verschickt"
 		case rest == "bc:"+id+":later":
 			want = "Ankündigung Nr. " + id + ": wartet auf das Ende der Ruhezeit"
+		case rest == "rr:chat:"+c:
+			want = "Die Liste Ihrer Rückrufbitten"
+		case strings.HasPrefix(rest, "rr:req:"):
+			want = "Rückrufbitte Nr. " + strings.TrimPrefix(rest, "rr:req:") + " an " +
+				districtName("bad-fallingbostel-osterheide") + ": wartet auf das Team; Vorname Erika, Telefon +4915123456789"
+		case rest == "rr:draft:"+c:
+			want = "Eine Rückrufbitte, die Sie gerade schreiben"
 		case rest == "bc:chat:"+c, strings.HasPrefix(rest, "bc:"+id+":lock:"):
 			// Pacing marker and recipient lock: no content, gone within seconds.
 			if ttl := rdb.PTTL(ctx, key).Val(); ttl <= 0 || ttl > 5*time.Second {
@@ -240,6 +273,16 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 			rest := strings.TrimPrefix(k, pfx+":")
 			if !strings.HasPrefix(rest, "bc:chat:") {
 				t.Errorf("%s still refers to chat %d after /loeschen", k, chat)
+			}
+		}
+		// Nor the number or the name of a callback request, anywhere.
+		iter := rdb.Scan(ctx, 0, pfx+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			if strings.HasPrefix(strings.TrimPrefix(iter.Val(), pfx+":"), "rr:req:") {
+				f := rdb.HGetAll(ctx, iter.Val()).Val()
+				if f["phone"] != "" || f["name"] != "" || f["note"] != "" || f["chat"] != "" {
+					t.Errorf("%s keeps personal data after /loeschen: %v", iter.Val(), f)
+				}
 			}
 		}
 	}

@@ -149,7 +149,7 @@ func (s *Service) resumeDue(ctx context.Context) error {
 	return nil
 }
 
-// ticker calls Due every Options.Tick until ctx ends.
+// ticker calls Due and then Options.AlsoDue every Options.Tick until ctx ends.
 func (s *Service) ticker(ctx context.Context) {
 	t := time.NewTicker(s.opts.Tick)
 	defer t.Stop()
@@ -157,6 +157,12 @@ func (s *Service) ticker(ctx context.Context) {
 		if err := s.Due(ctx); err != nil && ctx.Err() == nil {
 			s.opts.RedisFailed("broadcast_due")
 			s.opts.Logger.WarnContext(ctx, "broadcast: starting due work failed", "err", err)
+		}
+		for _, f := range s.opts.AlsoDue {
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				s.opts.RedisFailed("due")
+				s.opts.Logger.WarnContext(ctx, "due work failed", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

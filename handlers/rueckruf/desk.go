@@ -413,13 +413,29 @@ func (d *Desk) Delete(ctx context.Context, id, outcome string) (handlers.Callbac
 		return r, false, nil
 	}
 	if r.ChatID != 0 {
-		// The chat's list: a stale entry would be dropped by the next Create anyway.
-		if err := d.rdb.HDel(ctx, d.chatKey(r.ChatID), id).Err(); err != nil {
+		// The chat's list (a stale entry would be dropped by the next Create
+		// anyway); with no request left it keeps only today's count, for a day.
+		err := unlistScript.Run(ctx, d.rdb, []string{d.chatKey(r.ChatID)}, id, dayCountTTL.Milliseconds()).Err()
+		if err != nil && !errors.Is(err, redis.Nil) {
 			return r, true, fail("delete", err)
 		}
 	}
 	return r, true, nil
 }
+
+// dayCountTTL is how long a chat's list lives once it holds only the day's count.
+const dayCountTTL = 24 * time.Hour
+
+// unlistScript drops a request from the chat's list; a list left with only the
+// day's count expires within a day. KEYS: chat. ARGV: id, ttl ms.
+var unlistScript = redis.NewScript(`
+redis.call('HDEL', KEYS[1], ARGV[1])
+if redis.call('HLEN', KEYS[1]) <= 1 then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 or ttl > tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+end
+return 0
+`)
 
 // scrubbedScript forgets one team message; a deleted request goes with its last.
 // KEYS: request. ARGV: message. Returns the messages left.

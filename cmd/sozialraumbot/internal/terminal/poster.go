@@ -25,7 +25,12 @@ func (r *Replier) Post(ctx context.Context, chatID int64, p handlers.Post) (hand
 	switch {
 	case p.Venue != nil:
 		fmt.Fprintf(&b, "  📍 [Karte] %s, %s (%.5f, %.5f)\n\n", p.Venue.Title, p.Venue.Address, p.Venue.Lat, p.Venue.Lon)
-		return handlers.Posted{MessageID: id}, r.write(b.String())
+		posted := handlers.Posted{MessageID: id}
+		err := r.write(b.String())
+		if err == nil && p.Receipt != nil {
+			p.Receipt(ctx, chatID, posted)
+		}
+		return posted, err
 	case p.Media != nil && p.Media.Kind == handlers.MediaPhoto:
 		fmt.Fprintf(&b, "  🖼 [Foto %s]\n", p.Media.FileID)
 	case p.Media != nil:
@@ -42,14 +47,22 @@ func (r *Replier) Post(ctx context.Context, chatID int64, p handlers.Post) (hand
 	if err := r.write(b.String()); err != nil {
 		return handlers.Posted{}, err
 	}
-	if p.Text == "" {
-		return handlers.Posted{MessageID: id}, r.write("\n")
-	}
 	posted := handlers.Posted{MessageID: id}
+	if p.Text == "" {
+		err := r.write("\n")
+		if err == nil && p.Receipt != nil {
+			p.Receipt(ctx, chatID, posted)
+		}
+		return posted, err
+	}
 	if p.Media != nil && p.Media.FileID == "" {
 		posted.FileID = "terminal-file-" + strconv.Itoa(id)
 	}
-	return posted, r.Send(ctx, chatID, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+	err := r.Send(ctx, chatID, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+	if err == nil && p.Receipt != nil {
+		p.Receipt(ctx, chatID, posted)
+	}
+	return posted, err
 }
 
 // EditPost prints a correction of an earlier message.

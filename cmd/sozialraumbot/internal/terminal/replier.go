@@ -55,6 +55,8 @@ func (r *Replier) Send(_ context.Context, chatID int64, m handlers.Message) erro
 	}
 	if m.LocationButton != "" {
 		b.WriteString("\n    [" + Plain(m.LocationButton) + ": loc LAT LON]")
+	} else if m.ContactButton != "" {
+		b.WriteString("\n    [" + Plain(m.ContactButton) + ": kontakt]")
 	}
 	b.WriteString("\n\n")
 	_, err := io.WriteString(r.w, b.String())

@@ -49,7 +49,8 @@ const maxLine = 1 << 20
 
 // Run sends /start, then reads lines from in until EOF (or ctx ends) and prints
 // the bot's answers to out. A line that is a number presses that button; "loc LAT
-// LON" shares a location; "@ TEXT" is an inline query. A failed reply is printed
+// LON" shares a location; "kontakt [NUMMER]" the user's own contact card
+// ("kontakt fremd": someone else's); "@ TEXT" is an inline query. A failed reply is printed
 // and the chat goes on.
 func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, opts ...Option) error {
 	o := options{chatID: 1, lang: "de", prompt: "> "}
@@ -131,6 +132,19 @@ func parseLine(line string, r *Replier) (handlers.Update, string) {
 			return handlers.Update{}, "Standort bitte als: loc 52.86 9.59"
 		}
 		return handlers.Update{Location: &handlers.Location{Lat: lat, Lon: lon}}, ""
+	}
+	if f := strings.Fields(trimmed); len(f) > 0 && (strings.EqualFold(f[0], "kontakt") || strings.EqualFold(f[0], "contact")) {
+		// "kontakt" shares the user's own contact card (as Telegram's "send my
+		// number" button does), "kontakt NUMMER" with that number, "kontakt fremd"
+		// someone else's card.
+		c := &handlers.SharedContact{Own: true, Phone: "4915123456789"}
+		switch {
+		case len(f) == 2 && (strings.EqualFold(f[1], "fremd") || strings.EqualFold(f[1], "other")):
+			c = &handlers.SharedContact{}
+		case len(f) > 1:
+			c.Phone = strings.Join(f[1:], "")
+		}
+		return handlers.Update{Contact: c}, ""
 	}
 	if q, ok := strings.CutPrefix(trimmed, "@"); ok && (q == "" || q[0] == ' ') {
 		return handlers.Update{Inline: &handlers.InlineQuery{ID: "terminal", Query: strings.TrimSpace(q)}}, ""

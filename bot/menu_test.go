@@ -119,14 +119,14 @@ func equalLines(t *testing.T, what string, got, want []string) {
 }
 
 const (
-	dePrivate = "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen"
+	dePrivate = "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen rueckruf"
 	deGroup   = "hilfe bezirke angebote kontakt notfall termine datenschutz"
 	deAdmin   = "hilfe bezirke angebote kontakt notfall abo abbestellen termine datenschutz meinedaten loeschen"
-	deStaff   = dePrivate + " ankuendigung ankuendigungen stopp korrigieren zurueckholen"
-	enPrivate = "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete"
+	deStaff   = dePrivate + " ankuendigung ankuendigungen stopp korrigieren zurueckholen rueckrufe"
+	enPrivate = "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback"
 	enGroup   = "help districts offers contact emergency events privacy"
 	enAdmin   = "help districts offers contact emergency subscribe unsubscribe events privacy mydata delete"
-	enStaff   = enPrivate + " announce broadcasts stop correct recall"
+	enStaff   = enPrivate + " announce broadcasts stop correct recall callbacks"
 )
 
 // wantSets are the requests of a first start for these languages and staff:
@@ -174,8 +174,9 @@ func TestMenuSyncRegistersOnlyWhatDiffers(t *testing.T) {
 	if got := api.Commands("all_private_chats", "uk"); len(got) != len(uk.Private) || got[1].Command != "help" || got[1].Description != uk.Private[1].Description {
 		t.Errorf("uk private list %+v", got)
 	}
-	if got := api.Commands("chat:4242", ""); len(got) != len(de.Staff) || got[len(got)-3] != (fakeapi.BotCommand{Command: "stopp", Description: "Laufende Ankündigung stoppen"}) ||
-		got[len(got)-1] != (fakeapi.BotCommand{Command: "zurueckholen", Description: "Gesendete Ankündigung zurückholen (48 Std.)"}) {
+	if got := api.Commands("chat:4242", ""); len(got) != len(de.Staff) || got[len(got)-4] != (fakeapi.BotCommand{Command: "stopp", Description: "Laufende Ankündigung stoppen"}) ||
+		got[len(got)-2] != (fakeapi.BotCommand{Command: "zurueckholen", Description: "Gesendete Ankündigung zurückholen (48 Std.)"}) ||
+		got[len(got)-1] != (fakeapi.BotCommand{Command: "rueckrufe", Description: "Offene Rückrufbitten (Mitarbeitende)"}) {
 		t.Errorf("staff list %+v", got)
 	}
 	if api.Commands("all_private_chats", "de") != nil {

@@ -759,3 +759,7 @@ func (h *Handler) slotText(lang, slot string) string {
 	}
 	return h.text(lang, id, nil)
 }
+
+// CallbackConfig returns the effective configuration of callback requests
+// (defaults filled in), e.g. to show what serve wired.
+func (h *Handler) CallbackConfig() CallbackConfig { return h.callbackCfg() }

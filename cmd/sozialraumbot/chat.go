@@ -71,12 +71,14 @@ func runChat(ctx context.Context, args []string, e env) error {
 	if code == "" {
 		code = langFromLocale(e.getenv("LANG"))
 	}
+	hc.Callbacks = terminalCallbacks(d, rdb, "chat")
 	if !*staff {
 		h, err := handlers.New(hc)
 		if err != nil {
 			return err
 		}
-		return terminal.Run(ctx, h, e.stdin, e.stdout, terminal.WithLanguage(code))
+		r := terminal.NewLabelledReplier(e.stdout, teamChatName(d))
+		return terminal.Run(ctx, dueAfterEach{h}, e.stdin, e.stdout, terminal.WithLanguage(code), terminal.WithReplier(r))
 	}
 	// miniredis lets keys expire only when told time passed; the broadcast's
 	// pacing keys must expire as they would in Redis.

@@ -75,7 +75,7 @@ func runStaffChat(ctx context.Context, hc handlers.Config, store *redisstore.Sto
 		if chat == terminalUser {
 			return "an Sie (Bericht)"
 		}
-		return ""
+		return teamChatName(hc.Directory)(chat)
 	})
 	wctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -86,8 +86,9 @@ func runStaffChat(ctx context.Context, hc handlers.Config, store *redisstore.Sto
 	fmt.Fprintf(out, "  (Mitarbeiter-Modus: Sie sind Mitarbeitende aller Bezirke. Simulierte Eltern: 9001 de, 9002 en, 9003 uk.\n"+
 		"   /ankuendigung beginnt eine Ankündigung; \"foto TEXT\" schickt einen Flyer, \"pdf NAME TEXT\" eine Datei,\n"+
 		"   \"loc 52.86 9.59\" den Ort; Ruhezeit %s.)\n\n", q)
-	err = terminal.Run(ctx, h, e.stdin, out, terminal.WithLanguage(lang), terminal.WithChatID(terminalUser),
-		terminal.WithMedia(), terminal.WithReplier(terminal.NewReplier(out)))
+	you := terminal.NewLabelledReplier(out, teamChatName(hc.Directory))
+	err = terminal.Run(ctx, dueAfterEach{h}, e.stdin, out, terminal.WithLanguage(lang), terminal.WithChatID(terminalUser),
+		terminal.WithMedia(), terminal.WithReplier(you))
 	// Let running deliveries finish (they are paced), at most a minute: the queue
 	// is empty and no broadcast is running (paused and scheduled ones stay).
 	deadline := time.Now().Add(time.Minute)

@@ -32,14 +32,14 @@ func TestServeMenu(t *testing.T) {
 		t.Fatalf("%v\nlog:\n%s", err, w.log.String())
 	}
 	want := map[string]string{
-		"all_private_chats|":         "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen",
-		"all_private_chats|en":       "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete",
-		"all_private_chats|uk":       "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete",
+		"all_private_chats|":         "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen rueckruf",
+		"all_private_chats|en":       "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback",
+		"all_private_chats|uk":       "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback",
 		"all_group_chats|":           "hilfe bezirke angebote kontakt notfall termine datenschutz",
 		"all_group_chats|uk":         "help districts offers contact emergency events privacy",
 		"all_chat_administrators|en": "help districts offers contact emergency subscribe unsubscribe events privacy mydata delete",
-		"chat:4242|":                 "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen ankuendigung ankuendigungen stopp korrigieren zurueckholen",
-		"chat:4242|uk":               "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete announce broadcasts stop correct recall",
+		"chat:4242|":                 "start hilfe bezirke angebote kontakt notfall sprache abo abbestellen termine datenschutz meinedaten loeschen rueckruf ankuendigung ankuendigungen stopp korrigieren zurueckholen rueckrufe",
+		"chat:4242|uk":               "start help districts offers contact emergency language subscribe unsubscribe events privacy mydata delete callback announce broadcasts stop correct recall callbacks",
 		"all_private_chats|ar":       "", // not offered
 		"all_private_chats|de":       "", // German is the default
 	}

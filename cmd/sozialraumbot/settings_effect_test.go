@@ -106,6 +106,10 @@ func settingEffects(t *testing.T) map[string]settingEffect {
 		l.Debug("probe")
 		return buf.String()
 	}
+	callbacks := func(_ *testing.T, _ config.Config, a *app) string {
+		c := a.live.cur.Load().handler.CallbackConfig()
+		return fmt.Sprint(c.RemindAfter, c.EscalateAfter, c.Hours, c.DailyCap)
+	}
 	sentinel := map[string]string{"REDIS_SENTINEL_ADDRS": "127.0.0.1:26379", "REDIS_SENTINEL_MASTER": "heide"}
 	webhook := map[string]string{"BOT_MODE": "webhook", "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "s3cret"}
 	with := func(m map[string]string, kv ...string) map[string]string {
@@ -180,6 +184,17 @@ func settingEffects(t *testing.T) map[string]settingEffect {
 			probe: func(t *testing.T, _ config.Config, a *app) string { return say(t, a, "/datenschutz") }},
 		"staff": {changed: map[string]string{"SOZIALRAUMBOT_CONFIG": file("staff.yaml", "staff:\n  - {user_id: 4242, all: true}\n")},
 			probe: func(t *testing.T, _ config.Config, a *app) string { return say(t, a, "/ankuendigung") }},
+		"CALLBACK_REMIND_AFTER":   {changed: map[string]string{"CALLBACK_REMIND_AFTER": "90m"}, probe: callbacks},
+		"CALLBACK_ESCALATE_AFTER": {changed: map[string]string{"CALLBACK_ESCALATE_AFTER": "5h"}, probe: callbacks},
+		"CALLBACK_WORKING_HOURS":  {changed: map[string]string{"CALLBACK_WORKING_HOURS": "Mo-Do 08:00-12:00"}, probe: callbacks},
+		"CALLBACK_KEEP_DAYS": {changed: map[string]string{"CALLBACK_KEEP_DAYS": "3"},
+			probe: func(t *testing.T, _ config.Config, a *app) string { return say(t, a, "/datenschutz") }},
+		"CALLBACK_MAX_AGE": {changed: map[string]string{"CALLBACK_MAX_AGE": "336h"},
+			probe: func(t *testing.T, _ config.Config, a *app) string { return say(t, a, "/datenschutz") }},
+		"CALLBACK_DAILY_CAP": {changed: map[string]string{"CALLBACK_DAILY_CAP": "1"}, probe: callbacks},
+		"callbacks.routes": {changed: map[string]string{"SOZIALRAUMBOT_CONFIG": file("routes.yaml",
+			"callbacks:\n  routes:\n    - {district: bad-fallingbostel-osterheide, chat_id: -100123}\n")},
+			probe: func(t *testing.T, _ config.Config, a *app) string { return say(t, a, "Dorfmark") }},
 	}
 }
 

@@ -44,8 +44,11 @@ func (r *Replier) Post(ctx context.Context, chatID int64, p handlers.Post) (hand
 		}
 		fmt.Fprintf(&b, "  📎 [Datei %s%s]\n", name, size)
 	}
-	if err := r.write(b.String()); err != nil {
-		return handlers.Posted{}, err
+	if p.Media != nil {
+		// The label and the picture or file line; the caption follows.
+		if err := r.write(b.String()); err != nil {
+			return handlers.Posted{}, err
+		}
 	}
 	posted := handlers.Posted{MessageID: id}
 	if p.Text == "" {
@@ -58,7 +61,7 @@ func (r *Replier) Post(ctx context.Context, chatID int64, p handlers.Post) (hand
 	if p.Media != nil && p.Media.FileID == "" {
 		posted.FileID = "terminal-file-" + strconv.Itoa(id)
 	}
-	err := r.Send(ctx, chatID, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+	err := r.send(chatID, handlers.Message{Text: p.Text, Buttons: p.Buttons}, p.Media == nil)
 	if err == nil && p.Receipt != nil {
 		p.Receipt(ctx, chatID, posted)
 	}

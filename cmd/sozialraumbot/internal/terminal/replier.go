@@ -36,10 +36,17 @@ func (r *Replier) IsChatAdmin(context.Context, int64, int64) (bool, error) { ret
 
 // Send prints a message and its buttons.
 func (r *Replier) Send(_ context.Context, chatID int64, m handlers.Message) error {
+	return r.send(chatID, m, true)
+}
+
+// send prints a message, headed by its chat's label when labelled is set.
+func (r *Replier) send(chatID int64, m handlers.Message, labelled bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var b strings.Builder
-	b.WriteString(r.label(chatID))
+	if labelled {
+		b.WriteString(r.label(chatID))
+	}
 	b.WriteString(indent(Plain(m.Text)))
 	for _, row := range m.Buttons {
 		var cells []string

@@ -130,3 +130,31 @@ func TestGroupChatterIgnoredAndCounted(t *testing.T) {
 		t.Errorf("%d getMe calls, want 1", n)
 	}
 }
+
+// TestMapContactCards: only the sender's own card, in a private chat, hands on
+// its number and first name; someone else's card, and any card in a group,
+// carries neither.
+func TestMapContactCards(t *testing.T) {
+	me := identity{id: 424242, username: "SozialraumBot"}
+	own := fakeapi.SharedOwnNumber(5, "4915123456789", "Erika")
+	m, ok := mapUpdate(&own, me)
+	if !ok || m.update.Contact == nil || !m.update.Contact.Own || m.update.Contact.Phone != "4915123456789" ||
+		m.update.Contact.FirstName != "Erika" || m.update.User.FirstName != "Erika" {
+		t.Fatalf("own card: %v %+v", ok, m.update.Contact)
+	}
+	other := fakeapi.ContactUpdate(5, false, "0151 99887766")
+	if m, _ := mapUpdate(&other, me); m.update.Contact == nil || m.update.Contact.Own || m.update.Contact.Phone != "" || m.update.Contact.FirstName != "" {
+		t.Errorf("someone else's card: %+v", m.update.Contact)
+	}
+	// A card with user_id 0 (a contact without Telegram account) is not the sender's.
+	zero := fakeapi.ContactUpdate(5, false, "0151 99887766")
+	zero.Message.From.ID = 0
+	if m, _ := mapUpdate(&zero, me); m.update.Contact != nil && m.update.Contact.Own {
+		t.Errorf("a card without user id counts as own: %+v", m.update.Contact)
+	}
+	inGroup := fakeapi.ReplyTo(fakeapi.GroupTextUpdate(-100, 7, ""), me.id, true, 3)
+	inGroup.Message.Contact = &models.Contact{PhoneNumber: "4915123456789", FirstName: "Erika", UserID: 7}
+	if m, ok := mapUpdate(&inGroup, me); !ok || m.update.Contact == nil || !m.update.Contact.Own || m.update.Contact.Phone != "" {
+		t.Errorf("own card in a group: %v %+v", ok, m.update.Contact)
+	}
+}

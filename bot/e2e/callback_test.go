@@ -74,8 +74,33 @@ func at(s string) time.Time {
 	return t
 }
 
+// events records what the conversation tells the metrics.
+type events struct {
+	mu    sync.Mutex
+	list  []string
+	taken []time.Duration
+}
+
+func (e *events) observe(district, status string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.list = append(e.list, district+":"+status)
+}
+
+func (e *events) takenAfter(_ string, d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.taken = append(e.taken, d)
+}
+
+func (e *events) String() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return strings.Join(e.list, " ")
+}
+
 // callbackConfig is the conversation's configuration for these tests.
-func callbackConfig(rdb redis.UniversalClient, prefix string, clk *clock) func(*handlers.Config) {
+func callbackConfig(rdb redis.UniversalClient, prefix string, clk *clock, ev *events) func(*handlers.Config) {
 	return func(hc *handlers.Config) {
 		hc.Now = clk.Now
 		hc.Staff = []handlers.StaffMember{
@@ -90,12 +115,17 @@ func callbackConfig(rdb redis.UniversalClient, prefix string, clk *clock) func(*
 			},
 			RemindAfter: 2 * time.Hour, EscalateAfter: 4 * time.Hour,
 			Hours: workhours.MustParse("Mo-Fr 08:00-16:00"), Keep: 7 * 24 * time.Hour, MaxAge: 30 * 24 * time.Hour,
-			DailyCap: 3,
+			DailyCap: 3, Observe: ev.observe, TakenAfter: ev.takenAfter,
 		}
 	}
 }
 
 func callbackWorld(t *testing.T, clk *clock, c config) *world {
+	t.Helper()
+	return callbackWorldEvents(t, clk, c, &events{})
+}
+
+func callbackWorldEvents(t *testing.T, clk *clock, c config, ev *events) *world {
 	t.Helper()
 	if c.api == nil {
 		c.api = fakeapi.Start(t, fakeapi.WithToken(token), fakeapi.WithUsername("SozialraumBot"))
@@ -106,7 +136,7 @@ func callbackWorld(t *testing.T, clk *clock, c config) *world {
 	if c.prefix == "" {
 		c.prefix = redistest.Prefix(t)
 	}
-	c.hc = callbackConfig(c.rdb, c.prefix, clk)
+	c.hc = callbackConfig(c.rdb, c.prefix, clk, ev)
 	c.pace = bot.NoChatPace // the requests matter here, not Telegram's pace
 	w := start(t, c)
 	w.since()
@@ -199,9 +229,12 @@ func parentDialogue(t *testing.T, w *world, parent int64, place, district string
 // and the deletion a week after "Erledigt" that scrubs the team message.
 func TestCallbackWithSharedContact(t *testing.T) {
 	clk := &clock{t: at("2026-12-01 09:00")}
-	w := callbackWorld(t, clk, config{})
+	ev := &events{}
+	w := callbackWorldEvents(t, clk, config{}, ev)
 	ctx := context.Background()
 
+	privacy := one(t, w.step(fakeapi.TextUpdate(parentA, "de", "/datenschutz")), "sendMessage", parentA)
+	mustContain(t, privacy.Params["text"], "Rückrufbitten:", "Vornamen, Ihre Telefonnummer", "7 Tage nach dem Anruf, höchstens 30 Tage")
 	summary := parentDialogue(t, w, parentA, "Walsrode", "walsrode", true)
 	mustContain(t, summary.Params["text"], "Stephansstift", "Erika", phoneAE, "Thema:", "vormittags", "„Bitte nach 10 Uhr“")
 
@@ -243,9 +276,27 @@ func TestCallbackWithSharedContact(t *testing.T) {
 	mustContain(t, status.Params["text"], "Nr. "+id, "übernommen – das Team ruft Sie an")
 	find(t, status, "v1|q|w|"+id)
 
+	// Ben lists the open requests of his districts: one more message with the
+	// number, recorded like the group's.
+	reqs = w.step(fakeapi.TextUpdate(ben, "de", "/rueckrufe"))
+	listed := only(reqs, "sendMessage", ben)
+	if len(listed) != 2 {
+		t.Fatalf("/rueckrufe: %s", methods(reqs))
+	}
+	mustContain(t, listed[0].Params["text"], "Offene Rückrufbitten in Ihren Bezirken: 1")
+	mustContain(t, listed[1].Params["text"], phoneAE, "Übernommen</b> von Anna")
+	find(t, listed[1], "v1|e|done|"+id)
+	if r, _ := desk.Get(ctx, id); len(r.Messages) != 2 {
+		t.Fatalf("the listed message is not recorded: %+v", r.Messages)
+	}
+	if reqs := w.step(fakeapi.TextUpdate(parentB, "de", "/rueckrufe")); !strings.Contains(one(t, reqs, "sendMessage", parentB).Params["text"], "Mitarbeitende") {
+		t.Errorf("/rueckrufe for a parent: %v", reqs)
+	}
+
 	// Ben marks it done: edited for everyone; the parent gets nothing more.
 	reqs = w.step(fakeapi.CallbackFrom(teamGroup, ben, "Ben", messageID(t, team), "v1|e|done|"+id))
 	mustContain(t, one(t, reqs, "editMessageText", teamGroup).Params["text"], "Erledigt</b> (Ben", "gelöscht")
+	mustContain(t, one(t, reqs, "editMessageText", ben).Params["text"], "Erledigt</b> (Ben")
 	if n := len(only(reqs, "sendMessage", parentA)); n != 0 {
 		t.Errorf("the parent got %d messages when the request was done", n)
 	}
@@ -263,6 +314,7 @@ func TestCallbackWithSharedContact(t *testing.T) {
 	reqs = w.due()
 	scrub := one(t, reqs, "editMessageText", teamGroup)
 	mustContain(t, scrub.Params["text"], "Rückrufbitte Nr. "+id, "Erledigt.", "gelöscht")
+	mustContain(t, one(t, reqs, "editMessageText", ben).Params["text"], "Die Angaben der Eltern sind gelöscht")
 	shown := w.api.Shown(teamGroup)[messageID(t, team)]
 	for _, gone := range []string{phoneAE, "15123456789", "Erika", "Bitte nach 10 Uhr"} {
 		if strings.Contains(shown.Text, gone) {
@@ -279,6 +331,13 @@ func TestCallbackWithSharedContact(t *testing.T) {
 	noTrace(t, w, 0, "Erika", "Bitte nach 10 Uhr")
 	if again := w.due(); len(again) != 0 {
 		t.Errorf("scrubbed twice: %s", methods(again))
+	}
+	// The metrics heard of each status by district, and the 25 minutes until taken.
+	if got := ev.String(); got != "walsrode:open walsrode:taken walsrode:done" {
+		t.Errorf("events %q", got)
+	}
+	if len(ev.taken) != 1 || ev.taken[0] != 25*time.Minute {
+		t.Errorf("time to take %v, want 25m", ev.taken)
 	}
 }
 

@@ -145,6 +145,9 @@ func (h *Handler) Handle(ctx context.Context, r Replier, u Update) error {
 	if t.st.Step != stepConfirmDelete {
 		t.st.Asker = 0 // only a pending /loeschen question needs its asker
 	}
+	if isCallbackStep(before.Step) && !isCallbackStep(t.st.Step) && !t.deleted {
+		h.dropCallbackDraft(ctx, t) // the parent left a callback request half-written
+	}
 
 	if t.stateOK && !t.deleted {
 		changed := !reflect.DeepEqual(before, t.st)

@@ -356,6 +356,15 @@ func (h *Handler) endCallback(t *turn) {
 	}
 }
 
+// dropCallbackDraft forgets a half-written request (the parent left the dialogue).
+func (h *Handler) dropCallbackDraft(ctx context.Context, t *turn) {
+	if desk := h.cfg.Callbacks.Desk; desk != nil {
+		if err := desk.DropDraft(ctx, t.u.ChatID); err != nil {
+			h.storeFailed(ctx, "callback draft", t.u.ChatID, err)
+		}
+	}
+}
+
 // declineCallback: no consent, nothing stored; the numbers to call instead.
 func (h *Handler) declineCallback(ctx context.Context, t *turn) error {
 	if err := h.ack(ctx, t, ""); err != nil {

@@ -521,8 +521,24 @@ func TestCallbackRefusals(t *testing.T) {
 		if strings.Contains(draft, "99887766") || strings.Contains(draft, "Erika") || strings.Contains(draft, "Mustermann") {
 			t.Errorf("the other person's card reached the draft: %s", draft)
 		}
-		// A card of someone else that claims the sender's number in its text is still not taken.
-		w.step(fakeapi.TextUpdate(parentA, "de", "/abbrechen"))
+		mustContain(t, one(t, w.step(fakeapi.TextUpdate(parentA, "de", "/abbrechen")), "sendMessage", parentA).Params["text"], "Abgebrochen")
+		if n := w.rdb.Exists(ctx, fmt.Sprintf("%s:rr:draft:%d", w.prefix, parentA)).Val(); n != 0 {
+			t.Error("/abbrechen left the draft")
+		}
+	})
+	t.Run("leaving the dialogue half-way forgets the draft", func(t *testing.T) {
+		card := one(t, w.step(fakeapi.TextUpdate(parentA, "de", "Walsrode")), "sendMessage", parentA)
+		intro := one(t, w.step(pressOf(t, parentA, card, "v1|q|s|walsrode")), "sendMessage", parentA)
+		w.step(pressOf(t, parentA, intro, "v1|q|y|"))
+		w.step(fakeapi.SharedOwnNumber(parentA, phoneA, "Erika"))
+		key := fmt.Sprintf("%s:rr:draft:%d", w.prefix, parentA)
+		if !strings.Contains(w.rdb.Get(ctx, key).Val(), phoneAE) {
+			t.Fatal("the number is not in the draft")
+		}
+		w.step(fakeapi.TextUpdate(parentA, "de", "/start"))
+		if n := w.rdb.Exists(ctx, key).Val(); n != 0 {
+			t.Error("/start half-way left the draft with the number")
+		}
 	})
 	t.Run("a press by someone who is not staff of the district", func(t *testing.T) {
 		// A request to the Walsrode group, then a press by a member who is not staff,

@@ -683,7 +683,7 @@ func (h *Handler) sendCallback(ctx context.Context, t *turn) error {
 	r := CallbackRequest{District: dr.District, ChatID: t.u.ChatID, Lang: lang, Name: dr.Name, Phone: dr.Phone,
 		Topic: dr.Topic, Slot: dr.Slot, Note: dr.Note, Created: now}
 	r, err = cc.Desk.Create(ctx, r, CallbackLimits{DailyCap: cc.DailyCap, Day: h.callbackDay(), MaxAge: cc.MaxAge},
-		cc.Hours.Add(now, cc.RemindAfter))
+		h.remindAt(cc, r))
 	switch {
 	case errors.Is(err, ErrCallbackOpen):
 		h.endCallback(t)

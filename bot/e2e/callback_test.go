@@ -428,14 +428,17 @@ func TestCallbackTypedNumberAndTwoReplicasRace(t *testing.T) {
 	hookStep(pressOf(t, parentB, intro, "v1|q|y|"))
 	bad := one(t, hookStep(fakeapi.TextUpdate(parentB, "de", "ruf mich bitte an")), "sendMessage", parentB)
 	mustContain(t, bad.Params["text"], "keine Telefonnummer")
-	reqs := hookStep(fakeapi.TextUpdate(parentB, "de", "0049 (151) 234-56789"))
-	mustContain(t, only(reqs, "sendMessage", parentB)[0].Params["text"], "die Nummer "+phoneAE)
-	topics := only(reqs, "sendMessage", parentB)[1]
+	sends := only(hookStep(fakeapi.TextUpdate(parentB, "de", "0049 (151) 234-56789")), "sendMessage", parentB)
+	if len(sends) != 2 {
+		t.Fatalf("after the typed number: %d messages, want the number's confirmation and the topics", len(sends))
+	}
+	mustContain(t, sends[0].Params["text"], "die Nummer "+phoneAE)
+	topics := sends[1]
 	slots := one(t, hookStep(pressOf(t, parentB, topics, "v1|q|t|"+"")), "sendMessage", parentB)
 	note := one(t, hookStep(pressOf(t, parentB, slots, "v1|q|h|")), "sendMessage", parentB)
 	summary := one(t, hookStep(pressOf(t, parentB, note, "v1|q|k|")), "sendMessage", parentB)
 	mustContain(t, summary.Params["text"], "Hilfen aus einer Hand", "Vorname: Test", phoneAE, "Notiz: keine")
-	reqs = hookStep(pressOf(t, parentB, summary, "v1|q|ok|"))
+	reqs := hookStep(pressOf(t, parentB, summary, "v1|q|ok|"))
 	toCem, toDora := one(t, reqs, "sendMessage", cem), one(t, reqs, "sendMessage", dora)
 	if n := len(only(reqs, "sendMessage", teamGroup)); n != 0 {
 		t.Errorf("a Munster request went to the Walsrode group")
@@ -497,12 +500,16 @@ func TestCallbackRefusals(t *testing.T) {
 	t.Run("consent declined stores nothing", func(t *testing.T) {
 		card := one(t, w.step(fakeapi.TextUpdate(parentB, "de", "Walsrode")), "sendMessage", parentB)
 		intro := one(t, w.step(pressOf(t, parentB, card, "v1|q|s|walsrode")), "sendMessage", parentB)
+		// While the consent question is open, nothing of a request is stored.
+		if keys, _ := w.rdb.Keys(ctx, w.prefix+":rr:*").Result(); len(keys) != 0 {
+			t.Errorf("before consent Redis holds %v", keys)
+		}
 		reqs := w.step(pressOf(t, parentB, intro, "v1|q|n|"))
 		mustContain(t, one(t, reqs, "sendMessage", parentB).Params["text"], "nichts gespeichert", "(05161)")
-		keys, _ := w.rdb.Keys(ctx, w.prefix+":rr:*").Result()
-		if len(keys) != 0 {
+		if keys, _ := w.rdb.Keys(ctx, w.prefix+":rr:*").Result(); len(keys) != 0 {
 			t.Errorf("without consent Redis holds %v", keys)
 		}
+		noTrace(t, w, 0, "Erika") // and no number, name or note anywhere
 		st, _ := w.rdb.Get(ctx, fmt.Sprintf("%s:chat:%d", w.prefix, parentB)).Result()
 		if strings.Contains(st, "cb_") {
 			t.Errorf("the dialogue step stays: %s", st)
@@ -674,6 +681,9 @@ func TestCallbackLoeschenMidway(t *testing.T) {
 	mustContain(t, mydata.Params["text"], "Rückrufbitte Nr. ", "wartet auf das Team", phoneAE, "Erika", "Bitte nach 10 Uhr",
 		"Liste Ihrer Rückrufbitten")
 	erase()
+	// At once, before the team message is scrubbed: nothing of the parent is left
+	// (the request keeps only its id, district and the message to scrub).
+	noTrace(t, w, 0, "Erika", "Bitte nach 10 Uhr")
 	reqs := w.due()
 	scrub := one(t, reqs, "editMessageText", teamGroup)
 	mustContain(t, scrub.Params["text"], "Die Eltern haben ihre Daten gelöscht")

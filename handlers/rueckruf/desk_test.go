@@ -135,7 +135,6 @@ func TestClaimExactlyOnce(t *testing.T) {
 // data, only the team messages to scrub; it is gone with the last one.
 func TestDeleteKeepsOnlyWhatScrubbingNeeds(t *testing.T) {
 	d, ctx := newDesk(t)
-	rdb := redistest.Client(t)
 	r, err := d.Create(ctx, request(10, "walsrode"), limits(), t0)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +154,6 @@ func TestDeleteKeepsOnlyWhatScrubbingNeeds(t *testing.T) {
 		len(got.Messages) != 2 || got.ChatID != 0 || got.Name != "" || got.Phone != "" || got.Note != "" {
 		t.Fatalf("after Delete: %+v, %v", got, err)
 	}
-	_ = rdb
 	if _, again, _ := d.Delete(ctx, r.ID, handlers.CallbackExpired); again {
 		t.Error("deleted twice")
 	}
@@ -224,5 +222,54 @@ func TestMarkOnce(t *testing.T) {
 	}
 	if ok, _ := d.Mark(ctx, r.ID, "escalated", t0); ok {
 		t.Error("escalated a taken request")
+	}
+}
+
+// TestForgetChat: ChatData lists the chat's list, its requests and its draft;
+// ForgetChat erases all of it (the requests keep no personal data, only what
+// scrubbing needs), and ChatData is empty afterwards.
+func TestForgetChat(t *testing.T) {
+	d, ctx := newDesk(t)
+	rdb := redistest.Client(t)
+	r, err := d.Create(ctx, request(13, "walsrode"), limits(), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddMessage(ctx, r.ID, handlers.TeamMessage{ChatID: -100, MessageID: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SaveDraft(ctx, 13, handlers.CallbackDraft{District: "munster-bispingen", Phone: "+4915199999999"}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	items, err := d.ChatData(ctx, 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, it := range items {
+		kinds = append(kinds, it.Kind)
+	}
+	if strings.Join(kinds, " ") != "callback_index callback callback_draft" || items[1].Values["phone"] != "+4915123456789" ||
+		items[2].Values["phone"] != "+4915199999999" {
+		t.Fatalf("ChatData %+v", items)
+	}
+	gone, err := d.ForgetChat(ctx, 13)
+	if err != nil || len(gone) != 1 || gone[0].ID != r.ID {
+		t.Fatalf("ForgetChat = %+v, %v", gone, err)
+	}
+	if items, err := d.ChatData(ctx, 13); err != nil || len(items) != 0 {
+		t.Fatalf("after ForgetChat: %+v, %v", items, err)
+	}
+	for _, w := range items {
+		for _, k := range w.Where {
+			if rdb.Exists(ctx, k).Val() != 0 && !strings.Contains(k, ":rr:req:") {
+				t.Errorf("%s left", k)
+			}
+		}
+	}
+	left, err := d.Get(ctx, r.ID)
+	if err != nil || left.Status != handlers.CallbackDeleted || left.Outcome != handlers.CallbackErased ||
+		left.Phone != "" || left.Name != "" || left.ChatID != 0 || len(left.Messages) != 1 {
+		t.Fatalf("the request after ForgetChat: %+v, %v", left, err)
 	}
 }

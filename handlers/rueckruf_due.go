@@ -194,9 +194,9 @@ func (h *Handler) escalate(ctx context.Context, p Poster, r *CallbackRequest, no
 }
 
 // scrubTeam edits every team message of a deleted request to a text without
-// the number and the note. A message that cannot be edited any more (deleted
-// in the chat, the bot removed) is given up; Telegram's limits and outages are
-// retried on a later step.
+// the number and the note. A message Telegram refuses to edit is deleted
+// instead (possible for 48 hours), else given up (deleted in the chat, the bot
+// removed); Telegram's limits and outages are retried on a later step.
 func (h *Handler) scrubTeam(ctx context.Context, p Poster, r CallbackRequest, now time.Time) error {
 	desk := h.cfg.Callbacks.Desk
 	text := h.text(teamLang, "team_scrubbed", map[string]any{
@@ -211,8 +211,12 @@ func (h *Handler) scrubTeam(ctx context.Context, p Poster, r CallbackRequest, no
 		case errors.Is(err, ErrTemporary):
 			return desk.Schedule(ctx, r.ID, now.Add(time.Minute))
 		case err != nil:
-			h.cfg.Logger.WarnContext(ctx, "callback team message could not be scrubbed; giving it up",
-				"request", r.ID, "chat_id", m.ChatID, "message_id", m.MessageID, "err", err)
+			// Telegram refuses the edit (the message is gone, or cannot be edited any
+			// more): delete it instead where it still can be (48 hours), else give up.
+			if derr := p.DeleteMessage(ctx, m.ChatID, m.MessageID); derr != nil {
+				h.cfg.Logger.WarnContext(ctx, "callback team message could not be scrubbed nor deleted; giving it up",
+					"request", r.ID, "chat_id", m.ChatID, "message_id", m.MessageID, "err", err, "delete_err", derr)
+			}
 		}
 		if err := desk.Scrubbed(ctx, r.ID, m); err != nil {
 			return err

@@ -695,3 +695,47 @@ func TestCallbackLoeschenMidway(t *testing.T) {
 		t.Errorf("requests left after scrubbing: %v", keys)
 	}
 }
+
+// TestCallbackScrubRetriesAndFallsBack: Telegram's 429 on the scrubbing edit
+// is waited out (the next due step after retry_after edits it); a team message
+// Telegram refuses to edit is deleted instead.
+func TestCallbackScrubRetriesAndFallsBack(t *testing.T) {
+	clk := &clock{t: at("2026-12-01 09:00")}
+	w := callbackWorld(t, clk, config{})
+	withdraw := func() fakeapi.Request {
+		t.Helper()
+		summary := parentDialogue(t, w, parentA, "Walsrode", "walsrode", true)
+		team := one(t, w.step(pressOf(t, parentA, summary, "v1|q|ok|")), "sendMessage", teamGroup)
+		status := one(t, w.step(fakeapi.TextUpdate(parentA, "de", "/rueckruf")), "sendMessage", parentA)
+		mustContain(t, one(t, w.step(pressOf(t, parentA, status, "v1|q|w|")), "sendMessage", parentA).Params["text"], "zurückgezogen")
+		return team
+	}
+	team := withdraw()
+	w.api.FailNext("editMessageText", 1, 429, 5)
+	w.failed++
+	reqs := w.due()
+	if got := methods(reqs); got != "editMessageText" || reqs[0].Status != 429 {
+		t.Fatalf("first try: %s", got)
+	}
+	clk.Add(4 * time.Second)
+	if reqs := w.due(); len(reqs) != 0 {
+		t.Fatalf("tried again before retry_after: %s", methods(reqs))
+	}
+	clk.Add(time.Second)
+	mustContain(t, one(t, w.due(), "editMessageText", teamGroup).Params["text"], "zurückgezogen", "gelöscht")
+	if strings.Contains(w.api.Shown(teamGroup)[messageID(t, team)].Text, phoneAE) {
+		t.Error("the number stays after the retry")
+	}
+
+	team = withdraw()
+	w.api.FailNext("editMessageText", 1, 400, 0)
+	w.failed++
+	reqs = w.due()
+	if got := methods(reqs); got != "editMessageText,deleteMessage" {
+		t.Fatalf("refused edit: %s", got)
+	}
+	if _, shown := w.api.Shown(teamGroup)[messageID(t, team)]; shown {
+		t.Error("the team message with the number is still there")
+	}
+	noTrace(t, w, 0, "Erika", "Bitte nach 10 Uhr")
+}

@@ -567,6 +567,17 @@ func TestCallbackRefusals(t *testing.T) {
 		}
 		mustContain(t, w.logs.String(), "callback button refused: not staff of the district")
 	})
+	t.Run("/rueckruf before any place: the place first, then the request", func(t *testing.T) {
+		const parentC = int64(7003)
+		ask := one(t, w.step(fakeapi.TextUpdate(parentC, "de", "/rueckruf")), "sendMessage", parentC)
+		mustContain(t, ask.Params["text"], "Wo wohnen Sie?")
+		reqs := only(w.step(fakeapi.TextUpdate(parentC, "de", "Walsrode")), "sendMessage", parentC)
+		if len(reqs) != 2 {
+			t.Fatalf("after the place: %d messages, want the card and the request's intro", len(reqs))
+		}
+		mustContain(t, reqs[0].Params["text"], "Walsrode")
+		mustContain(t, reqs[1].Params["text"], "Rückruf erbitten", "Sind Sie einverstanden?")
+	})
 	t.Run("in a group: refused with a hint to a private chat", func(t *testing.T) {
 		u := fakeapi.GroupTextUpdate(-100888, 61, "/rueckruf")
 		reqs := w.step(u)

@@ -141,7 +141,7 @@ func TestFileThenEnvThenFlags(t *testing.T) {
 	if cfg.Redis.SentinelMaster != "" || cfg.Telegram.APIURL != "https://api.telegram.org" {
 		t.Errorf("defaults not kept for settings absent from the file: %+v", cfg)
 	}
-	staff := cfg.StaffMembers()
+	staff := cfg.Staff
 	if len(staff) != 2 || staff[0].UserID != 111 || !slices.Equal(staff[0].Districts, []string{"walsrode", "munster-bispingen"}) ||
 		staff[0].All || staff[1].UserID != 222 || !staff[1].All {
 		t.Errorf("staff = %+v", staff)

@@ -74,7 +74,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 	}
 	a.rdb = o.redis
 	if a.rdb == nil {
-		a.rdb = cfg.NewRedisClient()
+		a.rdb = newRedisClient(cfg)
 	}
 	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
 	a.desk = rueckruf.New(a.rdb, cfg.Redis.Prefix)
@@ -156,7 +156,7 @@ func (a *app) newHandler(cfg config.Config, dir *directory.Directory) (*handlers
 		Directory:      dir,
 		Store:          a.store,
 		Broadcaster:    a.broadcast,
-		Staff:          cfg.StaffMembers(),
+		Staff:          staffMembers(cfg.Staff),
 		Callbacks:      a.callbackConfig(cfg),
 		Operator:       a.cfg.Operator,
 		StateTTL:       a.cfg.StateTTL,

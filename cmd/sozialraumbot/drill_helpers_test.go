@@ -164,7 +164,7 @@ func startDrillAppWith(t *testing.T, vars map[string]string, o appOptions) *dril
 	}
 	d := &drillApp{log: &drillLog{}, done: make(chan error, 1)}
 	o.noOps = true
-	a, err := newApp(cfg, cfg.Logger(d.log), o)
+	a, err := newApp(cfg, newLogger(cfg, d.log), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,7 +219,7 @@ func runAppAgainst(ctx context.Context, e env, apiURL, redisURL, prefix string, 
 	}
 	// The simulated parents write far faster than anyone types and the fake has
 	// no per-chat limit: Telegram's per-chat pace would measure the pace, not the bot.
-	a, err := newApp(cfg, cfg.Logger(e.stderr), appOptions{noOps: true, noMenu: true, chatPace: bot.NoChatPace})
+	a, err := newApp(cfg, newLogger(cfg, e.stderr), appOptions{noOps: true, noMenu: true, chatPace: bot.NoChatPace})
 	if err != nil {
 		return err
 	}

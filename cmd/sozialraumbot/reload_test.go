@@ -78,7 +78,7 @@ func (w *reloadWorld) start(dir, staff string, extra map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.app, err = newApp(cfg, cfg.Logger(w.log), appOptions{
+	w.app, err = newApp(cfg, newLogger(cfg, w.log), appOptions{
 		loadConfig: func() (config.Config, error) { return config.LoadFlags(getenv, nil) },
 	})
 	if err != nil {

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := cfg.CheckServe(); err != nil {
 		return err
 	}
-	logger := cfg.Logger(e.stderr)
+	logger := newLogger(cfg, e.stderr)
 	// go-redis logs dial failures through the standard logger; route them through
 	// slog so they are structured and redacted like everything else.
 	redis.SetLogger(slogRedisLogger{logger})

@@ -96,13 +96,13 @@ func settingEffects(t *testing.T) map[string]settingEffect {
 	client := func(_ *testing.T, _ config.Config, a *app) string { return redisClient(a) }
 	redisOpts := func(_ *testing.T, cfg config.Config, _ *app) string {
 		// Sentinel: the client hides its master behind its dialer; the app builds
-		// it from exactly these options (config.NewRedisClient).
-		o := cfg.RedisOptions()
+		// it from exactly these options (newRedisClient).
+		o := redisOptions(cfg)
 		return fmt.Sprintf("%v %q", o.Addrs, o.MasterName)
 	}
 	logged := func(_ *testing.T, cfg config.Config, _ *app) string {
 		var buf bytes.Buffer
-		l := cfg.Logger(&buf) // what serve logs through
+		l := newLogger(cfg, &buf) // what serve logs through
 		l.Debug("probe")
 		return buf.String()
 	}

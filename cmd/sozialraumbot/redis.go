@@ -1,4 +1,4 @@
-package config
+package main
 
 import (
 	"context"
@@ -6,16 +6,18 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/config"
 )
 
-// RedisOptions returns go-redis options for the configured topology: Sentinel
+// redisOptions returns go-redis options for the configured topology: Sentinel
 // (REDIS_SENTINEL_ADDRS + REDIS_SENTINEL_MASTER), Cluster (REDIS_CLUSTER_ADDRS,
 // IsClusterMode set so even one seed address makes a cluster client) or the
 // single node of REDIS_URL. Username, password, database and TLS come from
 // REDIS_URL in every topology; REDIS_PASSWORD overrides the URL's password.
 // Pass the result to redis.NewUniversalClient. It must only be called on a
-// Config that Load accepted.
-func (c Config) RedisOptions() *redis.UniversalOptions {
+// Config that config.Load accepted.
+func redisOptions(c config.Config) *redis.UniversalOptions {
 	o, err := redis.ParseURL(c.Redis.URL)
 	if err != nil { // Load rejects such a URL; keep the defaults rather than panic
 		o = &redis.Options{Addr: "127.0.0.1:6379"}
@@ -68,8 +70,8 @@ func (c Config) RedisOptions() *redis.UniversalOptions {
 	return u
 }
 
-// NewRedisClient connects to the configured Redis (single node, Sentinel or
+// newRedisClient connects to the configured Redis (single node, Sentinel or
 // Cluster). The caller closes it.
-func (c Config) NewRedisClient() redis.UniversalClient {
-	return redis.NewUniversalClient(c.RedisOptions())
+func newRedisClient(c config.Config) redis.UniversalClient {
+	return redis.NewUniversalClient(redisOptions(c))
 }

@@ -1,4 +1,4 @@
-package config
+package main
 
 import (
 	"context"
@@ -6,36 +6,38 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/heidekreis/sozialraumbot/config"
 )
 
 // The Redis client fails fast by default: timeouts of hundreds of milliseconds,
 // one retry, a bounded wait for a connection; each is configurable.
 func TestRedisOptionsFailFast(t *testing.T) {
-	cfg, err := Load(mapenv(nil), nil)
+	cfg, err := config.Load(mapenv(nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := cfg.RedisOptions()
+	o := redisOptions(cfg)
 	if o.DialTimeout != 500*time.Millisecond || o.ReadTimeout != 500*time.Millisecond ||
 		o.WriteTimeout != 500*time.Millisecond || o.PoolTimeout != time.Second || o.MaxRetries != 1 ||
 		o.PoolSize != cfg.MaxConcurrency+16 || o.MaxRetryBackoff > 100*time.Millisecond {
 		t.Errorf("defaults: dial %v read %v write %v pool %d/%v retries %d backoff ≤%v",
 			o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolSize, o.PoolTimeout, o.MaxRetries, o.MaxRetryBackoff)
 	}
-	cfg, err = Load(mapenv(map[string]string{
+	cfg, err = config.Load(mapenv(map[string]string{
 		"REDIS_DIAL_TIMEOUT": "100ms", "REDIS_READ_TIMEOUT": "200ms", "REDIS_WRITE_TIMEOUT": "300ms",
 		"REDIS_POOL_SIZE": "7", "REDIS_POOL_TIMEOUT": "400ms", "REDIS_MAX_RETRIES": "0",
 	}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o = cfg.RedisOptions()
+	o = redisOptions(cfg)
 	if o.DialTimeout != 100*time.Millisecond || o.ReadTimeout != 200*time.Millisecond ||
 		o.WriteTimeout != 300*time.Millisecond || o.PoolSize != 7 || o.PoolTimeout != 400*time.Millisecond ||
 		o.MaxRetries != -1 { // go-redis: -1 is "no retry", 0 would be its default of 3
 		t.Errorf("from env: %+v", o)
 	}
-	if cfg.Source("REDIS_READ_TIMEOUT") != SourceEnv {
+	if cfg.Source("REDIS_READ_TIMEOUT") != config.SourceEnv {
 		t.Errorf("source %s", cfg.Source("REDIS_READ_TIMEOUT"))
 	}
 }
@@ -58,11 +60,11 @@ func TestRedisClientGivesUpOnAHungServer(t *testing.T) {
 			defer c.Close() // read nothing, answer nothing
 		}
 	}()
-	cfg, err := Load(mapenv(map[string]string{"REDIS_URL": "redis://" + ln.Addr().String() + "/0"}), nil)
+	cfg, err := config.Load(mapenv(map[string]string{"REDIS_URL": "redis://" + ln.Addr().String() + "/0"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := cfg.NewRedisClient()
+	c := newRedisClient(cfg)
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()

@@ -1,4 +1,4 @@
-package config
+package main
 
 import (
 	"context"
@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/config"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 func TestRedisOptions(t *testing.T) {
@@ -53,11 +55,11 @@ func TestRedisOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := Load(mapenv(tt.env), nil)
+			cfg, err := config.Load(mapenv(tt.env), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := cfg.RedisOptions()
+			o := redisOptions(cfg)
 			tt.check(t, o)
 			c := redis.NewUniversalClient(o)
 			defer c.Close()
@@ -66,6 +68,10 @@ func TestRedisOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mapenv(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
 }
 
 func typeName(v any) string {
@@ -81,11 +87,11 @@ func typeName(v any) string {
 
 // TestRedisClientReal connects to the test Redis through the configuration path.
 func TestRedisClientReal(t *testing.T) {
-	cfg, err := Load(mapenv(map[string]string{"REDIS_URL": redistest.URL(t)}), nil)
+	cfg, err := config.Load(mapenv(map[string]string{"REDIS_URL": redistest.URL(t)}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := cfg.NewRedisClient()
+	c := newRedisClient(cfg)
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

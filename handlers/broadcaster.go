@@ -102,8 +102,14 @@ type Event struct {
 
 // Broadcaster queues announcements for durable, paced delivery.
 type Broadcaster interface {
-	// Start queues an announcement and returns its id and the number of recipients.
-	Start(ctx context.Context, a Announcement) (id string, recipients int64, err error)
+	// StartOnce queues an announcement and returns its id and the number of
+	// recipients, at most once per key (the conversation passes the staff
+	// member's id and the nonce of the confirm button): a confirm pressed twice,
+	// even when the presses race on two replicas, queues one broadcast. Every
+	// later call with the key returns the first call's id and recipients with
+	// started false; one that comes while the first is still queueing gets an
+	// error.
+	StartOnce(ctx context.Context, key string, a Announcement) (id string, recipients int64, started bool, err error)
 	// List returns the most recent broadcasts, newest first.
 	List(ctx context.Context, limit int) ([]BroadcastStatus, error)
 	// Cancel stops a running broadcast; recipients not yet reached get nothing.

@@ -65,9 +65,10 @@ type Edit struct {
 }
 
 // Poster sends, edits and deletes the rich messages of announcements. The
-// broadcast worker uses it when its Replier implements it (bot.Sender and the
-// terminal do); errors are those of Replier (ErrBlocked, ErrBadRequest,
-// ErrTemporary, *RetryAfterError).
+// broadcast worker sends through it (broadcast.Sender); the conversation uses
+// it for previews and calendar files when its Replier implements it (bot's
+// outbox, bot.Sender and the terminal do). Errors are those of Replier
+// (ErrBlocked, ErrBadRequest, ErrTemporary, *RetryAfterError).
 type Poster interface {
 	// Post sends one message and returns its message id.
 	Post(ctx context.Context, chatID int64, p Post) (Posted, error)

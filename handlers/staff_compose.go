@@ -232,7 +232,7 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 		return h.staffSendCorrection(ctx, s)
 	}
 	st.Nonce = ""
-	id, n, started, err := h.staffStart(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, h.announcement(d, s))
+	id, n, started, err := h.cfg.Broadcaster.StartOnce(ctx, strconv.FormatInt(s.u.User.ID, 10)+"-"+nonce, h.announcement(d, s))
 	if err == nil && !started {
 		clearDraft(st)
 		return h.staffStale(ctx, s) // a double click that reached another replica first
@@ -249,21 +249,6 @@ func (h *Handler) staffSend(ctx context.Context, s *staffTurn, nonce string) err
 		return err
 	}
 	return h.staffSay(ctx, s, "staff_started", map[string]any{"ID": esc(id), "Count": n})
-}
-
-// onceStarter is implemented by a Broadcaster that can start a broadcast at most
-// once per key (broadcast.Service does), so that a confirm button pressed twice,
-// even when the presses race on two replicas, queues one broadcast.
-type onceStarter interface {
-	StartOnce(ctx context.Context, key string, a Announcement) (id string, recipients int64, started bool, err error)
-}
-
-func (h *Handler) staffStart(ctx context.Context, key string, a Announcement) (string, int64, bool, error) {
-	if o, ok := h.cfg.Broadcaster.(onceStarter); ok {
-		return o.StartOnce(ctx, key, a)
-	}
-	id, n, err := h.cfg.Broadcaster.Start(ctx, a)
-	return id, n, err == nil, err
 }
 
 // staffDateLayouts are the accepted date formats, in the county's time zone.

@@ -213,7 +213,7 @@ func (s *Service) startChange(ctx context.Context, of handlers.BroadcastStatus, 
 }
 
 // deliverChange edits or deletes one recipient's messages of a broadcast, at most once.
-func (s *Service) deliverChange(ctx context.Context, r handlers.Replier, j *job, d delivery) {
+func (s *Service) deliverChange(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
 	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
@@ -260,11 +260,7 @@ func (s *Service) deliverChange(ctx context.Context, r handlers.Replier, j *job,
 // change edits (correction) or deletes (recall) the messages of one recipient:
 // delivered when every message was changed, failed when one could not be
 // (e.g. older than Telegram's 48 hours, or already deleted in the chat).
-func (s *Service) change(ctx context.Context, r handlers.Replier, j *job, chat int64, lk lock) (string, error) {
-	p, ok := r.(handlers.Poster)
-	if !ok {
-		return outFailed, nil
-	}
+func (s *Service) change(ctx context.Context, r Sender, j *job, chat int64, lk lock) (string, error) {
 	c := strconv.FormatInt(chat, 10)
 	raw, err := s.rdb.HGet(ctx, s.msgsKey(j.of), c).Result()
 	if errors.Is(err, redis.Nil) {
@@ -298,7 +294,7 @@ func (s *Service) change(ctx context.Context, r handlers.Replier, j *job, chat i
 			if mid == 0 {
 				continue
 			}
-			o, err := s.do(ctx, chat, lk, false, func(ctx context.Context) error { return p.DeleteMessage(ctx, chat, mid) })
+			o, err := s.do(ctx, chat, lk, false, func(ctx context.Context) error { return r.DeleteMessage(ctx, chat, mid) })
 			if err != nil {
 				return "", err
 			}
@@ -338,7 +334,7 @@ func (s *Service) change(ctx context.Context, r handlers.Replier, j *job, chat i
 		default:
 			continue // a venue cannot be edited
 		}
-		o, err := s.do(ctx, chat, lk, false, func(ctx context.Context) error { return p.EditPost(ctx, chat, mid, e) })
+		o, err := s.do(ctx, chat, lk, false, func(ctx context.Context) error { return r.EditPost(ctx, chat, mid, e) })
 		if err != nil {
 			return "", err
 		}

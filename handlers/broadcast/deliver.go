@@ -46,7 +46,7 @@ func (s *Service) lockTTL() time.Duration {
 // send paces and sends one message, retrying as Telegram asks. It returns the
 // outcome (delivered, blocked, failed), or an error when it gave up the entry
 // (ctx cancelled, lock lost, Redis unavailable for pacing).
-func (s *Service) send(ctx context.Context, r handlers.Replier, chat int64, text string, lk lock, count bool) (string, error) {
+func (s *Service) send(ctx context.Context, r Sender, chat int64, text string, lk lock, count bool) (string, error) {
 	return s.do(ctx, chat, lk, count, func(ctx context.Context) error {
 		return r.Send(ctx, chat, handlers.Message{Text: text})
 	})
@@ -204,7 +204,7 @@ func (s *Service) release(ctx context.Context, lk lock) {
 }
 
 // sendReport sends the delivery report of a finished broadcast to its sender, once.
-func (s *Service) sendReport(ctx context.Context, r handlers.Replier, id, entry, consumer string) {
+func (s *Service) sendReport(ctx context.Context, r Sender, id, entry, consumer string) {
 	lk := lock{key: s.lockKey(id, "report"), token: newToken(), entry: entry, consumer: consumer}
 	check, err := reportCheckScript.Run(ctx, s.rdb, []string{s.metaKey(id), lk.key}, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

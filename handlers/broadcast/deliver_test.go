@@ -230,7 +230,7 @@ func TestCrashAfterSendBeforeRecordIsTheOnlyWindow(t *testing.T) {
 	ra := newReplier()
 	var crashed int64
 	inner := ra
-	wrapped := replierFunc(func(ctx context.Context, chat int64, m handlers.Message) error {
+	wrapped := textSender(func(ctx context.Context, chat int64, m handlers.Message) error {
 		err := inner.Send(ctx, chat, m)
 		if len(inner.count()) == 5 && crashed == 0 {
 			crashed = chat
@@ -319,17 +319,6 @@ func TestPerChatInterval(t *testing.T) {
 			t.Errorf("messages %d and %d into one chat %v apart", i-1, i, d)
 		}
 	}
-}
-
-type replierFunc func(ctx context.Context, chat int64, m handlers.Message) error
-
-func (f replierFunc) Send(ctx context.Context, chat int64, m handlers.Message) error {
-	return f(ctx, chat, m)
-}
-func (f replierFunc) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (f replierFunc) AnswerCallback(context.Context, string, string) error       { return nil }
-func (f replierFunc) AnswerInline(context.Context, string, []handlers.InlineResult) error {
-	return nil
 }
 
 // A cancel reaches a message that is waiting out a long retry_after: it is not sent.

@@ -75,6 +75,24 @@ func (f *fakeReplier) fail(chat int64, errs ...error) {
 }
 
 func (f *fakeReplier) Send(_ context.Context, chat int64, m handlers.Message) error {
+	return f.record(chat, m.Text)
+}
+
+// Post records a post like a text message (its text or caption).
+func (f *fakeReplier) Post(_ context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	if err := f.record(chat, p.Text); err != nil {
+		return handlers.Posted{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return handlers.Posted{MessageID: len(f.sent)}, nil
+}
+
+func (f *fakeReplier) EditPost(context.Context, int64, int, handlers.Edit) error { return nil }
+func (f *fakeReplier) DeleteMessage(context.Context, int64, int) error           { return nil }
+
+// record is a send to chat: it fails as scripted, else it is kept.
+func (f *fakeReplier) record(chat int64, text string) error {
 	if f.before != nil {
 		if err := f.before(chat); err != nil {
 			return err
@@ -99,18 +117,12 @@ func (f *fakeReplier) Send(_ context.Context, chat int64, m handlers.Message) er
 		}
 		return err
 	}
-	f.sent = append(f.sent, sent{chat, m.Text, time.Now()})
+	f.sent = append(f.sent, sent{chat, text, time.Now()})
 	return nil
 }
 
 // errForever scripts a temporary error that never ends.
 var errForever = fmt.Errorf("forever")
-
-func (f *fakeReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (f *fakeReplier) AnswerCallback(context.Context, string, string) error       { return nil }
-func (f *fakeReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
-	return nil
-}
 
 func (f *fakeReplier) to(chat int64) []sent {
 	f.mu.Lock()
@@ -133,6 +145,22 @@ func (f *fakeReplier) count() map[int64]int {
 	}
 	return out
 }
+
+// textSender makes a Sender of a send function: a post goes out as a text
+// message of its text (the tests' announcements are text only), without a
+// message id; edits and deletions succeed.
+type textSender func(ctx context.Context, chat int64, m handlers.Message) error
+
+func (f textSender) Send(ctx context.Context, chat int64, m handlers.Message) error {
+	return f(ctx, chat, m)
+}
+
+func (f textSender) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	return handlers.Posted{}, f(ctx, chat, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+}
+
+func (textSender) EditPost(context.Context, int64, int, handlers.Edit) error { return nil }
+func (textSender) DeleteMessage(context.Context, int64, int) error           { return nil }
 
 // waitFor polls cond until it holds or the test's patience ends.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -171,7 +199,7 @@ func newService(t *testing.T, prefix string, subs Subscribers, o Options) *Servi
 
 // runWorker runs s.Run until the test ends (or stop is called); done yields Run's
 // result once.
-func runWorker(t *testing.T, s *Service, r handlers.Replier) (stop func(), done <-chan error) {
+func runWorker(t *testing.T, s *Service, r Sender) (stop func(), done <-chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan error, 1)

@@ -23,7 +23,7 @@ type LoadConfig struct {
 	Workers     int           // senders per replica [4]
 	Timeout     time.Duration // give up after [Subscribers/Rate * 3 + 1 min]
 	// Photo sends the announcement as a flyer (sendPhoto by file_id, HTML caption)
-	// instead of a text message; the replier must be a handlers.Poster.
+	// instead of a text message.
 	Photo  bool
 	Logger *slog.Logger // [discard nothing: slog.Default()]
 }
@@ -63,7 +63,7 @@ func (r LoadReport) String() string {
 // r (normally a bot.Sender against a fake Bot API that answers some 429s) with
 // cfg.Replicas Services sharing the queue in Redis under prefix, and measures the
 // rate, the 429s and the memory. It deletes its keys under prefix afterwards.
-func LoadTest(ctx context.Context, c redis.UniversalClient, prefix string, r handlers.Replier, cfg LoadConfig) (LoadReport, error) {
+func LoadTest(ctx context.Context, c redis.UniversalClient, prefix string, r Sender, cfg LoadConfig) (LoadReport, error) {
 	if cfg.Subscribers <= 0 {
 		cfg.Subscribers = 10000
 	}
@@ -185,7 +185,7 @@ func (s *staticSubs) Unsubscribe(context.Context, int64, string) error     { ret
 
 // countingReplier counts what a replier answered, per chat.
 type countingReplier struct {
-	next             handlers.Replier
+	next             Sender
 	mu               sync.Mutex
 	seen             map[int64]int32
 	ok, n429, nOther int64
@@ -198,31 +198,21 @@ func (c *countingReplier) Send(ctx context.Context, chat int64, m handlers.Messa
 	return err
 }
 
-// Post counts like Send (the broadcast posts through a handlers.Poster).
+// Post counts like Send.
 func (c *countingReplier) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
-	poster, ok := c.next.(handlers.Poster)
-	if !ok {
-		return handlers.Posted{}, c.Send(ctx, chat, handlers.Message{Text: p.Text, Buttons: p.Buttons})
-	}
-	out, err := poster.Post(ctx, chat, p)
+	out, err := c.next.Post(ctx, chat, p)
 	c.count(chat, err)
 	return out, err
 }
 
 // EditPost passes an edit on.
 func (c *countingReplier) EditPost(ctx context.Context, chat int64, id int, e handlers.Edit) error {
-	if poster, ok := c.next.(handlers.Poster); ok {
-		return poster.EditPost(ctx, chat, id, e)
-	}
-	return handlers.ErrBadRequest
+	return c.next.EditPost(ctx, chat, id, e)
 }
 
 // DeleteMessage passes a deletion on.
 func (c *countingReplier) DeleteMessage(ctx context.Context, chat int64, id int) error {
-	if poster, ok := c.next.(handlers.Poster); ok {
-		return poster.DeleteMessage(ctx, chat, id)
-	}
-	return handlers.ErrBadRequest
+	return c.next.DeleteMessage(ctx, chat, id)
 }
 
 func (c *countingReplier) count(chat int64, err error) {
@@ -243,18 +233,6 @@ func (c *countingReplier) count(chat int64, err error) {
 	default:
 		c.nOther++
 	}
-}
-
-func (c *countingReplier) SendContact(ctx context.Context, chat int64, k handlers.Contact) error {
-	return c.next.SendContact(ctx, chat, k)
-}
-
-func (c *countingReplier) AnswerCallback(ctx context.Context, id, text string) error {
-	return c.next.AnswerCallback(ctx, id, text)
-}
-
-func (c *countingReplier) AnswerInline(ctx context.Context, id string, res []handlers.InlineResult) error {
-	return c.next.AnswerInline(ctx, id, res)
 }
 
 func redisUsedMemory(ctx context.Context, c redis.UniversalClient) int64 {

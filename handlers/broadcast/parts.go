@@ -28,7 +28,7 @@ type delivery struct {
 
 // deliver handles one delivery entry: the announcement itself (part 0), one of
 // its later parts, or a recipient of a correction or recall.
-func (s *Service) deliver(ctx context.Context, r handlers.Replier, d delivery) {
+func (s *Service) deliver(ctx context.Context, r Sender, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	j, err := s.job(ctx, d.id)
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Service) deferDelivery(ctx context.Context, d delivery, until time.Time
 
 // deliverMain sends the announcement itself to one chat at most once and records
 // the outcome, its message id and the recipient's next part.
-func (s *Service) deliverMain(ctx context.Context, r handlers.Replier, j *job, d delivery) {
+func (s *Service) deliverMain(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
 	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
@@ -136,7 +136,7 @@ func (s *Service) deliverMain(ctx context.Context, r handlers.Replier, j *job, d
 
 // deliverPart sends part d.part (the text after the flyer, the venue or the
 // calendar file) at most once and queues the next one.
-func (s *Service) deliverPart(ctx context.Context, r handlers.Replier, j *job, d delivery) {
+func (s *Service) deliverPart(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	parts := j.parts(d.lang)
 	if d.part >= len(parts) {
@@ -185,19 +185,8 @@ func (s *Service) deliverPart(ctx context.Context, r handlers.Replier, j *job, d
 	}
 }
 
-// post sends one part to d.chat, paced and retried. A Replier that is not a
-// handlers.Poster gets the announcement as a plain text message (no media, no
-// further parts, no message id).
-func (s *Service) post(ctx context.Context, r handlers.Replier, j *job, d delivery, part string, lk lock) (string, handlers.Posted, error) {
-	p, ok := r.(handlers.Poster)
-	rend := j.rendition(d.lang)
-	if !ok {
-		if part != partMain {
-			return outFailed, handlers.Posted{}, nil
-		}
-		out, err := s.send(ctx, r, d.chat, rend.HTML, lk, true)
-		return out, handlers.Posted{}, err
-	}
+// post sends one part to d.chat, paced and retried.
+func (s *Service) post(ctx context.Context, r Sender, j *job, d delivery, part string, lk lock) (string, handlers.Posted, error) {
 	post, err := s.postFor(ctx, j, d.lang, part)
 	if err != nil {
 		return "", handlers.Posted{}, err
@@ -205,7 +194,7 @@ func (s *Service) post(ctx context.Context, r handlers.Replier, j *job, d delive
 	var posted handlers.Posted
 	out, err := s.do(ctx, d.chat, lk, part == partMain, func(ctx context.Context) error {
 		var err error
-		posted, err = p.Post(ctx, d.chat, post)
+		posted, err = r.Post(ctx, d.chat, post)
 		return err
 	})
 	if err == nil && part == partICS && posted.FileID != "" && post.Media.FileID == "" {

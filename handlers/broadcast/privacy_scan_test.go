@@ -35,6 +35,11 @@ func (r *replier) Send(_ context.Context, chat int64, m handlers.Message) error 
 	r.msgs[chat] = append(r.msgs[chat], m)
 	return nil
 }
+func (r *replier) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	return handlers.Posted{}, r.Send(ctx, chat, handlers.Message{Text: p.Text, Buttons: p.Buttons})
+}
+func (r *replier) EditPost(context.Context, int64, int, handlers.Edit) error           { return nil }
+func (r *replier) DeleteMessage(context.Context, int64, int) error                     { return nil }
 func (r *replier) SendContact(context.Context, int64, handlers.Contact) error          { return nil }
 func (r *replier) AnswerCallback(context.Context, string, string) error                { return nil }
 func (r *replier) AnswerInline(context.Context, string, []handlers.InlineResult) error { return nil }

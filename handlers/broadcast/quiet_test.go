@@ -49,7 +49,7 @@ func TestParseQuietHours(t *testing.T) {
 // clockAfter is a Replier that moves the clock to 'to' once n messages went out:
 // the broadcast reaches quiet hours in the middle.
 type clockAfter struct {
-	next handlers.Replier
+	next broadcast.Sender
 	clk  *clock
 	n    int
 	to   time.Time
@@ -75,14 +75,18 @@ func (c *clockAfter) Send(ctx context.Context, chat int64, m handlers.Message) e
 	}
 	return err
 }
-func (c *clockAfter) SendContact(ctx context.Context, chat int64, k handlers.Contact) error {
-	return c.next.SendContact(ctx, chat, k)
+func (c *clockAfter) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	out, err := c.next.Post(ctx, chat, p)
+	if chat != staffChat {
+		c.bump(err)
+	}
+	return out, err
 }
-func (c *clockAfter) AnswerCallback(ctx context.Context, id, text string) error {
-	return c.next.AnswerCallback(ctx, id, text)
+func (c *clockAfter) EditPost(ctx context.Context, chat int64, id int, e handlers.Edit) error {
+	return c.next.EditPost(ctx, chat, id, e)
 }
-func (c *clockAfter) AnswerInline(ctx context.Context, id string, r []handlers.InlineResult) error {
-	return c.next.AnswerInline(ctx, id, r)
+func (c *clockAfter) DeleteMessage(ctx context.Context, chat int64, id int) error {
+	return c.next.DeleteMessage(ctx, chat, id)
 }
 
 // A broadcast that reaches the quiet hours pauses: nothing is sent between 20:00

@@ -117,7 +117,7 @@ func (s *Service) remindDue(ctx context.Context) error {
 }
 
 // deliverReminder sends one reminder at most once.
-func (s *Service) deliverReminder(ctx context.Context, r handlers.Replier, d delivery) {
+func (s *Service) deliverReminder(ctx context.Context, r Sender, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
 	if now := s.opts.Now(); s.opts.Quiet.In(now) {
@@ -153,11 +153,8 @@ func (s *Service) deliverReminder(ctx context.Context, r handlers.Replier, d del
 	}
 	text := j.rendition(d.lang).Reminder
 	out, err := s.do(ctx, d.chat, lk, false, func(ctx context.Context) error {
-		if p, ok := r.(handlers.Poster); ok {
-			_, err := p.Post(ctx, d.chat, handlers.Post{Text: text})
-			return err
-		}
-		return r.Send(ctx, d.chat, handlers.Message{Text: text})
+		_, err := r.Post(ctx, d.chat, handlers.Post{Text: text})
+		return err
 	})
 	if err != nil {
 		s.release(ctx, lk)

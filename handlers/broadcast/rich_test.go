@@ -70,7 +70,7 @@ func richAnnouncement(t testing.TB, media *handlers.Media) handlers.Announcement
 		Renditions: rend, SenderID: 1, SenderChat: staffChat}
 }
 
-func startWorkers(t *testing.T, r handlers.Replier, services ...*broadcast.Service) {
+func startWorkers(t *testing.T, r broadcast.Sender, services ...*broadcast.Service) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

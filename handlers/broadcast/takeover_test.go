@@ -34,11 +34,6 @@ func (b *blockingReplier) Send(_ context.Context, chat int64, _ handlers.Message
 	<-b.release
 	return nil
 }
-func (b *blockingReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (b *blockingReplier) AnswerCallback(context.Context, string, string) error       { return nil }
-func (b *blockingReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
-	return nil
-}
 
 func (b *blockingReplier) open() { b.once.Do(func() { close(b.release) }) }
 
@@ -75,7 +70,7 @@ func TestSlowSendKeepsItsRecipient(t *testing.T) {
 	o.ClaimIdle, o.Workers, o.SendTimeout = 1200*time.Millisecond, 1, 10*time.Second
 	a := newService(t, prefix, subs, o)
 	ra := newBlocking()
-	runWorker(t, a, ra)
+	runWorker(t, a, textSender(ra.Send))
 	t.Cleanup(ra.open) // runs before the worker's stop
 	id, _, err := a.Start(ctx, announce("walsrode"))
 	if err != nil {
@@ -126,7 +121,7 @@ func TestDeadWorkersDeliveriesTakenOverAfterClaimIdle(t *testing.T) {
 	o.ClaimIdle, o.Workers, o.SendTimeout, o.PerChatInterval = time.Second, 4, 15*time.Second, 10*time.Millisecond
 	a := newService(t, prefix, subs, o)
 	ra := newBlocking()
-	_, doneA := runWorker(t, a, ra)
+	_, doneA := runWorker(t, a, textSender(ra.Send))
 	t.Cleanup(ra.open)
 	id, _, err := a.Start(ctx, announce("walsrode"))
 	if err != nil {

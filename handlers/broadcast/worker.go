@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
 // Run delivers queued messages with Options.Workers concurrent senders until ctx
@@ -18,7 +16,7 @@ import (
 // Bot API before it returns. Entries it could not finish stay pending in Redis
 // and are taken over by any worker after Options.ClaimIdle. Run returns nil after
 // a cancel, or an error when the Redis client was closed.
-func (s *Service) Run(ctx context.Context, r handlers.Replier) error {
+func (s *Service) Run(ctx context.Context, r Sender) error {
 	for {
 		err := s.ensureGroup(ctx)
 		if err == nil {
@@ -54,7 +52,7 @@ func (s *Service) Run(ctx context.Context, r handlers.Replier) error {
 }
 
 // loop is one sender: it takes over stale entries of dead workers, else reads new ones.
-func (s *Service) loop(ctx context.Context, r handlers.Replier, consumer string) error {
+func (s *Service) loop(ctx context.Context, r Sender, consumer string) error {
 	block := min(time.Second, s.opts.ClaimIdle/2)
 	claimEvery := max(s.opts.ClaimIdle/2, 50*time.Millisecond)
 	cursor := "0-0"
@@ -106,7 +104,7 @@ func (s *Service) loop(ctx context.Context, r handlers.Replier, consumer string)
 }
 
 // handle processes one stream entry read or claimed by consumer.
-func (s *Service) handle(ctx context.Context, r handlers.Replier, m redis.XMessage, consumer string) {
+func (s *Service) handle(ctx context.Context, r Sender, m redis.XMessage, consumer string) {
 	id, _ := m.Values["bc"].(string)
 	if id == "" {
 		s.opts.Logger.ErrorContext(ctx, "broadcast worker: malformed queue entry dropped", "entry", m.ID)

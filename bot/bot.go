@@ -14,26 +14,35 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 )
+
+// Mode is how updates arrive from Telegram.
+type Mode int
 
 // Modes of receiving updates.
 const (
-	ModePolling = "polling"
-	ModeWebhook = "webhook"
+	ModePolling Mode = iota // long polling with getUpdates (the zero value)
+	ModeWebhook             // Telegram POSTs updates to Webhook.PublicURL
 )
 
-// DefaultAPIURL is Telegram's Bot API.
-const DefaultAPIURL = "https://api.telegram.org"
+func (m Mode) String() string {
+	switch m {
+	case ModePolling:
+		return "polling"
+	case ModeWebhook:
+		return "webhook"
+	default:
+		return fmt.Sprintf("Mode(%d)", int(m))
+	}
+}
 
-// Defaults of the delivery options.
+// Defaults of the delivery options that are not settings (those are in
+// config/defaults).
 const (
-	// DefaultLockLease is the per-chat lock's lease: short, because it is
-	// renewed while held; it bounds how long a crashed replica's chats wait.
-	DefaultLockLease = 5 * time.Second
 	// DefaultMaxPendingPerChat is the per-chat bound of waiting updates.
 	DefaultMaxPendingPerChat = 10
-	// DefaultReplyMaxAge is how long a reply may wait for Telegram.
-	DefaultReplyMaxAge = 6 * time.Hour
 	// DefaultDedupTTL is how long handled update ids are remembered: Telegram
 	// keeps undelivered updates for 24 hours, so a redelivery can come that late.
 	DefaultDedupTTL = 25 * time.Hour
@@ -42,26 +51,26 @@ const (
 // Options configure a Bot. Token and Conversation are required.
 type Options struct {
 	Token        string
-	APIURL       string // Bot API base URL, e.g. a self-hosted telegram-bot-api; default DefaultAPIURL
+	APIURL       string // Bot API base URL, e.g. a self-hosted telegram-bot-api; default defaults.APIURL
 	Conversation Conversation
 
 	// Redis enables the durable per-chat inbox, update_id deduplication and the
 	// per-chat lock across replicas. nil: in-process ordering and in-memory
 	// deduplication only.
 	Redis     redis.UniversalClient
-	KeyPrefix string // prefix of every Redis key (default "srb")
+	KeyPrefix string // prefix of every Redis key (default defaults.RedisPrefix)
 
-	Mode    string // ModePolling (default) or ModeWebhook
+	Mode    Mode // ModePolling (the zero value) or ModeWebhook
 	Webhook WebhookOptions
 
-	MaxConcurrency  int           // workers: chats handled at the same time (default 16)
+	MaxConcurrency  int           // workers: chats handled at the same time (default defaults.MaxConcurrency)
 	MaxQueued       int           // in-memory updates waiting (without Redis), default 10000
 	PollTimeout     time.Duration // long-poll timeout (default 50 s)
 	HandleTimeout   time.Duration // longest conversation call for one update (default 60 s)
 	ShutdownTimeout time.Duration // grace to finish updates in hand at shutdown (default 30 s)
 	DedupTTL        time.Duration // how long update ids are remembered (default 25 h)
 	// LockLease is how long a chat's lock lives without renewal (default
-	// DefaultLockLease). The holder renews it every third of the lease; a
+	// defaults.LockLease). The holder renews it every third of the lease; a
 	// crashed replica's chats are taken over after at most one lease plus
 	// SweepInterval.
 	LockLease     time.Duration
@@ -72,7 +81,7 @@ type Options struct {
 	// skipped, and the conversation is told with the next update (Update.Skipped).
 	MaxPendingPerChat int
 	// ReplyMaxAge is how long a reply may wait for Telegram (429s, outages)
-	// before it is given up, logged and counted (default DefaultReplyMaxAge).
+	// before it is given up, logged and counted (default defaults.ReplyMaxAge).
 	ReplyMaxAge time.Duration
 	// ChatPace paces the replies into each chat (zero value: Telegram's limits).
 	ChatPace       ChatPace
@@ -137,7 +146,7 @@ func New(opts Options) (*Bot, error) {
 			return nil, errors.New("bot: webhook mode needs the public URL")
 		}
 	default:
-		return nil, fmt.Errorf("bot: unknown mode %q (want %q or %q)", opts.Mode, ModePolling, ModeWebhook)
+		return nil, fmt.Errorf("bot: unknown mode %s (want %s or %s)", opts.Mode, ModePolling, ModeWebhook)
 	}
 	b := &Bot{opts: opts, apiURL: strings.TrimRight(opts.APIURL, "/"), log: opts.Logger,
 		metrics: orNop(opts.Metrics), httpClient: opts.HTTPClient, refused: newRefusedLog(opts.Logger, opts.Metrics)}
@@ -156,13 +165,10 @@ func New(opts Options) (*Bot, error) {
 
 func setDefaults(o *Options) {
 	if o.APIURL == "" {
-		o.APIURL = DefaultAPIURL
+		o.APIURL = defaults.APIURL
 	}
 	if o.KeyPrefix == "" {
-		o.KeyPrefix = "srb"
-	}
-	if o.Mode == "" {
-		o.Mode = ModePolling
+		o.KeyPrefix = defaults.RedisPrefix
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -173,15 +179,15 @@ func setDefaults(o *Options) {
 	def(&o.HandleTimeout, 60*time.Second)
 	def(&o.ShutdownTimeout, 30*time.Second)
 	def(&o.SweepInterval, time.Second)
-	def(&o.LockLease, DefaultLockLease)
+	def(&o.LockLease, defaults.LockLease)
 	def(&o.DedupTTL, DefaultDedupTTL)
-	def(&o.ReplyMaxAge, DefaultReplyMaxAge)
+	def(&o.ReplyMaxAge, defaults.ReplyMaxAge)
 	if o.MaxPendingPerChat <= 0 {
 		o.MaxPendingPerChat = DefaultMaxPendingPerChat
 	}
 	o.MaxPendingPerChat = max(o.MaxPendingPerChat, 2)
 	if o.MaxConcurrency <= 0 {
-		o.MaxConcurrency = 16
+		o.MaxConcurrency = defaults.MaxConcurrency
 	}
 	if o.MaxQueued <= 0 {
 		o.MaxQueued = 10000

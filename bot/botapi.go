@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 )
 
 // jsonAPI calls Bot API methods with a JSON body, as the Bot API accepts for
@@ -24,7 +26,7 @@ type jsonAPI struct {
 
 func newJSONAPI(apiURL, token string, client *http.Client) *jsonAPI {
 	if apiURL == "" {
-		apiURL = DefaultAPIURL
+		apiURL = defaults.APIURL
 	}
 	if client == nil {
 		client = http.DefaultClient

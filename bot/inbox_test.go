@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 func testInbox(t *testing.T) *inbox {
 	t.Helper()
 	return &inbox{c: redistest.Client(t), prefix: redistest.Prefix(t),
-		lease: DefaultLockLease, dedupTTL: time.Hour, cap: DefaultMaxPendingPerChat}
+		lease: defaults.LockLease, dedupTTL: time.Hour, cap: DefaultMaxPendingPerChat}
 }
 
 func rawUpdate(id int) []byte {

@@ -28,11 +28,14 @@ func (nopConv) Handle(context.Context, handlers.Replier, handlers.Update) error 
 // did not succeed before shutdown": Telegram (here the fake) had answered, and
 // the cancel came before the bot read the answer.
 func TestShutdownDuringStartupCallIsClean(t *testing.T) {
-	for _, tt := range []struct{ mode, method string }{
+	for _, tt := range []struct {
+		mode   bot.Mode
+		method string
+	}{
 		{bot.ModePolling, "deleteWebhook"},
 		{bot.ModeWebhook, "setWebhook"},
 	} {
-		t.Run(tt.mode, func(t *testing.T) {
+		t.Run(tt.mode.String(), func(t *testing.T) {
 			api := fakeapi.Start(t)
 			target, err := url.Parse(api.URL())
 			if err != nil {

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/heidekreis/sozialraumbot/config/defaults"
+)
 
 // Bot modes: how updates arrive from Telegram.
 const (
@@ -160,27 +164,33 @@ type Staff struct {
 func Defaults() Config {
 	return Config{
 		Telegram: Telegram{
-			APIURL:        "https://api.telegram.org",
+			APIURL:        defaults.APIURL,
 			Mode:          ModePolling,
 			WebhookListen: ":8080",
 		},
 		Redis: Redis{
 			URL:          "redis://127.0.0.1:6379/0",
-			Prefix:       "srb",
+			Prefix:       defaults.RedisPrefix,
 			DialTimeout:  500 * time.Millisecond,
 			ReadTimeout:  500 * time.Millisecond,
 			WriteTimeout: 500 * time.Millisecond,
 			PoolTimeout:  time.Second,
 			MaxRetries:   1,
 		},
-		Log:            Log{Level: "info"},
-		Broadcast:      Broadcast{Rate: 25, PerChatInterval: time.Second, MaxAttempts: 5, QuietHours: "20:00-08:00", ClaimIdle: 5 * time.Second},
+		Log: Log{Level: "info"},
+		Broadcast: Broadcast{
+			Rate:            defaults.BroadcastRate,
+			PerChatInterval: defaults.BroadcastPerChatInterval,
+			MaxAttempts:     defaults.BroadcastMaxAttempts,
+			QuietHours:      "20:00-08:00",
+			ClaimIdle:       defaults.BroadcastClaimIdle,
+		},
 		OpsListen:      "127.0.0.1:9090",
 		Languages:      []string{"de", "en", "uk", "ar", "tr"},
-		StateTTL:       720 * time.Hour,
-		MaxConcurrency: 16,
-		LockLease:      5 * time.Second,
-		ReplyMaxAge:    6 * time.Hour,
+		StateTTL:       defaults.StateTTL,
+		MaxConcurrency: defaults.MaxConcurrency,
+		LockLease:      defaults.LockLease,
+		ReplyMaxAge:    defaults.ReplyMaxAge,
 		Callbacks:      defaultCallbacks(),
 	}
 }

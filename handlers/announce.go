@@ -10,9 +10,6 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers/ical"
 )
 
-// maxCaptionRunes is Telegram's caption limit (characters after entity parsing).
-const maxCaptionRunes = 1024
-
 // The optional abilities of a Broadcaster the announcement dialogue uses
 // (broadcast.Service has all of them).
 type (
@@ -86,7 +83,7 @@ func (h *Handler) captionTooLong(d Draft) (int, bool) {
 	for _, l := range draftLangs(d) {
 		longest = max(longest, htmltext.Len(i18n.FixLines(l, h.renderMain(d, l))))
 	}
-	return longest, longest > maxCaptionRunes
+	return longest, longest > htmltext.MaxCaption
 }
 
 // rendition renders the draft for recipients of lang, exactly as they get it.

@@ -24,7 +24,8 @@ type Config struct {
 	Callbacks CallbackConfig
 	// Operator names who runs the bot (for /datenschutz), e.g. "Landkreis Heidekreis, Jugendamt, ...".
 	Operator string
-	// StateTTL is how long dialogue state is kept after the last message (default 30 days).
+	// StateTTL is how long dialogue state is kept after the last message
+	// (default defaults.StateTTL, 30 days).
 	StateTTL time.Duration
 	// BotUsername is the bot's @username without "@", for inline-mode hints; may be
 	// empty. A transport that learns it later (getMe) calls Handler.SetBotUsername.

@@ -11,12 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 	"github.com/heidekreis/sozialraumbot/handlers/intent"
 )
-
-// DefaultStateTTL is how long dialogue state is kept when Config.StateTTL is zero.
-const DefaultStateTTL = 30 * 24 * time.Hour
 
 // Handler is the parents' conversation: it turns one Update into replies and
 // remembers what it needs in the Store. It is safe for concurrent use; updates of
@@ -45,7 +43,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.StateTTL <= 0 {
-		cfg.StateTTL = DefaultStateTTL
+		cfg.StateTTL = defaults.StateTTL
 	}
 	cat, err := i18n.New()
 	if err != nil {

@@ -87,7 +87,7 @@ func (h *Handler) inlineResults(lang string, res directory.Result) []InlineResul
 			ID:          "a-" + x.place.ID,
 			Title:       htmltext.Plain(h.text(lang, "inline_card_title", data)),
 			Description: htmltext.Plain(h.text(lang, "inline_card_desc", data)),
-			Text:        limitText(i18n.FixLines(lang, h.cardText(lang, x.district, &x.place)), maxMessageRunes),
+			Text:        limitText(i18n.FixLines(lang, h.cardText(lang, x.district, &x.place)), htmltext.MaxMessage),
 		})
 		if contactSent[x.district.ID] {
 			continue

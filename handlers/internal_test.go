@@ -224,16 +224,16 @@ func TestExcerptAndLimit(t *testing.T) {
 		"one long line":  "<b>x</b>" + strings.Repeat("ä &lt; 👋", 3000),
 		"short is as is": "<b>kurz</b>",
 	} {
-		got := limitText(long, maxMessageRunes)
-		if n := htmltext.Len(got); n > maxMessageRunes {
+		got := limitText(long, htmltext.MaxMessage)
+		if n := htmltext.Len(got); n > htmltext.MaxMessage {
 			t.Errorf("%s: limitText left %d characters as Telegram counts them", name, n)
 		}
 		if _, err := fakeapi.CheckHTML(got); err != nil {
 			t.Errorf("%s: limitText produced invalid HTML: %v", name, err)
 		}
-		if htmltext.Len(long) <= maxMessageRunes && got != long {
+		if htmltext.Len(long) <= htmltext.MaxMessage && got != long {
 			t.Errorf("%s: a short text was changed", name)
-		} else if htmltext.Len(long) > maxMessageRunes && htmltext.Len(got) < maxMessageRunes-100 {
+		} else if htmltext.Len(long) > htmltext.MaxMessage && htmltext.Len(got) < htmltext.MaxMessage-100 {
 			t.Errorf("%s: cut much more than needed: %d characters left", name, htmltext.Len(got))
 		}
 	}

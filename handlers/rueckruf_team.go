@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
 
@@ -131,7 +132,7 @@ func (h *Handler) teamReceipt(id string) Receipt {
 
 // postTeam sends one team message of a request (recorded by its receipt).
 func (h *Handler) postTeam(ctx context.Context, p Poster, chatID int64, r CallbackRequest, header string) error {
-	text := limitText(h.teamText(r, header), maxMessageRunes)
+	text := limitText(h.teamText(r, header), htmltext.MaxMessage)
 	buttons := h.validButtons(h.teamButtons(r))
 	_, err := p.Post(ctx, chatID, Post{Text: text, Buttons: buttons, Receipt: h.teamReceipt(r.ID)})
 	return err
@@ -169,7 +170,7 @@ func (h *Handler) editTeam(ctx context.Context, rep Replier, r CallbackRequest) 
 	if !ok {
 		return nil
 	}
-	e := Edit{Text: limitText(h.teamText(r, ""), maxMessageRunes), Buttons: h.validButtons(h.teamButtons(r))}
+	e := Edit{Text: limitText(h.teamText(r, ""), htmltext.MaxMessage), Buttons: h.validButtons(h.teamButtons(r))}
 	for _, m := range r.Messages {
 		if err := p.EditPost(ctx, m.ChatID, m.MessageID, e); err != nil {
 			return err

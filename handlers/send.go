@@ -14,11 +14,10 @@ import (
 
 // Telegram limits the conversation enforces.
 const (
-	maxMessageRunes  = 4096 // text message length
-	maxCallbackBytes = 64   // callback_data
-	maxInlineResults = 50   // answerInlineQuery results
-	maxCallbackNote  = 200  // answerCallbackQuery text
-	excerptRunes     = 40   // at most this much user text is echoed
+	maxCallbackBytes = 64  // callback_data
+	maxInlineResults = 50  // answerInlineQuery results
+	maxCallbackNote  = 200 // answerCallbackQuery text
+	excerptRunes     = 40  // at most this much user text is echoed
 )
 
 // send sends an HTML message into the turn's chat in the turn's language: lines
@@ -29,7 +28,7 @@ func (h *Handler) send(ctx context.Context, t *turn, m Message) error {
 }
 
 func (h *Handler) sendLang(ctx context.Context, r Replier, chatID int64, lang string, m Message) error {
-	m.Text = limitText(i18n.FixLines(lang, m.Text), maxMessageRunes)
+	m.Text = limitText(i18n.FixLines(lang, m.Text), htmltext.MaxMessage)
 	m.Buttons = h.validButtons(m.Buttons)
 	return r.Send(ctx, chatID, m)
 }

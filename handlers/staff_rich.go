@@ -89,7 +89,7 @@ func (h *Handler) staffPreview(ctx context.Context, s *staffTurn) error {
 	if n, long := h.captionTooLong(*d); long {
 		s.st.Step, s.st.Nonce = stepStaffText, newStaffNonce()
 		return h.sendLang(ctx, s.r, s.u.ChatID, s.lang, Message{
-			Text: h.text(s.lang, "ann_caption_too_long", map[string]any{"Length": n, "Max": maxCaptionRunes, "Over": n - maxCaptionRunes}),
+			Text: h.text(s.lang, "ann_caption_too_long", map[string]any{"Length": n, "Max": htmltext.MaxCaption, "Over": n - htmltext.MaxCaption}),
 			Buttons: [][]Button{
 				{{Text: h.text(s.lang, "ann_btn_split", nil), Data: cbData(cbStaff, cbStaffSplit, s.st.Nonce)}},
 				{{Text: h.text(s.lang, "staff_discard", nil), Data: cbData(cbStaff, cbStaffDiscard, s.st.Nonce)}},
@@ -97,8 +97,8 @@ func (h *Handler) staffPreview(ctx context.Context, s *staffTurn) error {
 		})
 	}
 	for _, l := range draftLangs(*d) {
-		if n := htmltext.Len(h.renderMain(*d, l)); n > maxMessageRunes {
-			return h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": maxMessageRunes, "Over": n - maxMessageRunes})
+		if n := htmltext.Len(h.renderMain(*d, l)); n > htmltext.MaxMessage {
+			return h.staffSay(ctx, s, "staff_too_long", map[string]any{"Length": n, "Max": htmltext.MaxMessage, "Over": n - htmltext.MaxMessage})
 		}
 	}
 	var n int64

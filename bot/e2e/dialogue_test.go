@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/heidekreis/sozialraumbot/bot"
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 )
 
@@ -199,7 +200,7 @@ func TestDialogues(t *testing.T) {
 		w.handled(id)
 		before := len(w.since())
 		// The same update delivered again by webhook to a second replica.
-		hook := start(t, config{api: w.api, rdb: w.rdb, prefix: w.prefix, mode: "webhook"})
+		hook := start(t, config{api: w.api, rdb: w.rdb, prefix: w.prefix, mode: bot.ModeWebhook})
 		u.ID = id
 		body, _ := json.Marshal(&u)
 		waitHook(t, hook, string(body))

@@ -63,7 +63,7 @@ type world struct {
 
 type config struct {
 	rdb    redis.UniversalClient // nil: redistest
-	mode   string
+	mode   bot.Mode
 	api    *fakeapi.Server
 	prefix string
 	pace   bot.ChatPace           // zero: Telegram's limits (a group gets 20 messages a minute)

@@ -113,7 +113,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		Conversation: a.live,
 		Redis:        a.rdb,
 		KeyPrefix:    cfg.Redis.Prefix,
-		Mode:         cfg.Telegram.Mode,
+		Mode:         botMode(cfg.Telegram.Mode),
 		Webhook: bot.WebhookOptions{
 			Listen:      cfg.Telegram.WebhookListen,
 			PublicURL:   cfg.Telegram.WebhookURL,
@@ -147,6 +147,14 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		})
 	}
 	return a, nil
+}
+
+// botMode is the bot's mode for BOT_MODE (config accepts only its two values).
+func botMode(mode string) bot.Mode {
+	if mode == config.ModeWebhook {
+		return bot.ModeWebhook
+	}
+	return bot.ModePolling
 }
 
 // newHandler builds the conversation for a configuration and a directory; a

@@ -47,8 +47,9 @@ func runStaffChat(ctx context.Context, hc handlers.Config, store *redisstore.Sto
 	}
 	out := &lockedWriter{w: e.stdout}
 	bc := broadcast.New(rdb, "chat", store, broadcast.Options{
-		Rate: 30, PerChatInterval: time.Second, Workers: 4, Quiet: q, Logger: hc.Logger,
-		ClaimIdle: 5 * time.Second, Tick: 200 * time.Millisecond,
+		// Telegram's most (no replica shares the terminal's rate); the per-chat
+		// interval and the claim idle time are serve's defaults.
+		Rate: 30, Workers: 4, Quiet: q, Logger: hc.Logger, Tick: 200 * time.Millisecond,
 	})
 	for _, p := range simulatedParents {
 		for _, d := range hc.Directory.Districts() {

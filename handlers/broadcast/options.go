@@ -5,18 +5,21 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
 
 // Options tune a Service. The zero value of every field means its default.
 type Options struct {
 	// Rate is the global number of messages per second, shared by all replicas
-	// through Redis (default 25; Telegram allows about 30).
+	// through Redis (default defaults.BroadcastRate, 25; Telegram allows about 30).
 	Rate float64
-	// PerChatInterval is the minimum time between two messages into one chat (default 1s).
+	// PerChatInterval is the minimum time between two messages into one chat
+	// (default defaults.BroadcastPerChatInterval, 1s).
 	PerChatInterval time.Duration
 	// MaxAttempts is how often a message is tried on 5xx or network errors before
-	// it counts as failed (default 5). Waiting for a 429 is not an attempt.
+	// it counts as failed (default defaults.BroadcastMaxAttempts, 5). Waiting for
+	// a 429 is not an attempt.
 	MaxAttempts int
 	// Backoff is the wait after the first temporary failure; it doubles per attempt
 	// up to MaxBackoff (default 1s).
@@ -24,7 +27,7 @@ type Options struct {
 	// MaxBackoff caps the backoff (default 30s).
 	MaxBackoff time.Duration
 	// ClaimIdle is how long an entry of a dead worker stays pending before another
-	// worker takes it over (default 5s). A live worker renews its entry and its
+	// worker takes it over (default defaults.BroadcastClaimIdle, 5s). A live worker renews its entry and its
 	// recipient lock (three quarters of ClaimIdle long) every quarter of ClaimIdle,
 	// also while it waits for Telegram, so only a dead worker's entries go idle.
 	ClaimIdle time.Duration
@@ -75,13 +78,13 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Rate <= 0 {
-		o.Rate = 25
+		o.Rate = defaults.BroadcastRate
 	}
 	if o.PerChatInterval <= 0 {
-		o.PerChatInterval = time.Second
+		o.PerChatInterval = defaults.BroadcastPerChatInterval
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
+		o.MaxAttempts = defaults.BroadcastMaxAttempts
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
@@ -90,7 +93,7 @@ func (o Options) withDefaults() Options {
 		o.MaxBackoff = 30 * time.Second
 	}
 	if o.ClaimIdle <= 0 {
-		o.ClaimIdle = 5 * time.Second
+		o.ClaimIdle = defaults.BroadcastClaimIdle
 	}
 	if o.Workers <= 0 {
 		o.Workers = 4

@@ -10,12 +10,9 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
-
-// MaxCaption is Telegram's limit for the caption of a photo or document, in
-// characters after entity parsing (UTF-16 code units).
-const MaxCaption = 1024
 
 // RecallWindow is how long after sending Telegram lets a bot delete its message
 // in a private chat; the sent message ids are kept this long, for corrections
@@ -65,15 +62,15 @@ func renditions(a handlers.Announcement) (map[string]handlers.Rendition, error) 
 		if strings.TrimSpace(x.HTML) == "" {
 			return nil, fmt.Errorf("%w: empty rendition %s", ErrInvalid, lang)
 		}
-		limit := MaxLength
+		limit := htmltext.MaxMessage
 		if a.Media != nil {
-			limit = MaxCaption
+			limit = htmltext.MaxCaption
 		}
-		if n := TextLength(x.HTML); n > limit {
+		if n := htmltext.Len(x.HTML); n > limit {
 			return nil, fmt.Errorf("%w: %s: %d > %d characters", ErrTooLong, lang, n, limit)
 		}
-		if n := TextLength(x.Text); n > MaxLength {
-			return nil, fmt.Errorf("%w: %s text: %d > %d characters", ErrTooLong, lang, n, MaxLength)
+		if n := htmltext.Len(x.Text); n > htmltext.MaxMessage {
+			return nil, fmt.Errorf("%w: %s text: %d > %d characters", ErrTooLong, lang, n, htmltext.MaxMessage)
 		}
 		if x.Text != "" && a.Media == nil {
 			return nil, fmt.Errorf("%w: a separate text needs a photo or document", ErrInvalid)

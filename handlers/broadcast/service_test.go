@@ -10,12 +10,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 func TestStartRefusesBadAnnouncements(t *testing.T) {
 	s := newService(t, redistest.Prefix(t), newSubs(map[string][]int64{"walsrode": {1}}), testOptions())
-	long := strings.Repeat("a", MaxLength+1)
+	long := strings.Repeat("a", htmltext.MaxMessage+1)
 	tests := []struct {
 		name string
 		a    handlers.Announcement
@@ -33,7 +34,7 @@ func TestStartRefusesBadAnnouncements(t *testing.T) {
 		})
 	}
 	// Exactly at the limit is fine: tags and entities do not count.
-	ok := handlers.Announcement{Districts: []string{"walsrode"}, HTML: "<b>" + strings.Repeat("&amp;", MaxLength) + "</b>"}
+	ok := handlers.Announcement{Districts: []string{"walsrode"}, HTML: "<b>" + strings.Repeat("&amp;", htmltext.MaxMessage) + "</b>"}
 	if _, _, err := s.Start(context.Background(), ok); err != nil {
 		t.Errorf("Start at the limit: %v", err)
 	}
@@ -160,27 +161,6 @@ func TestForgetChat(t *testing.T) {
 	}
 	if n := len(r.to(2)); n != 1 {
 		t.Errorf("forgotten chat got %d messages in all, want only the first", n)
-	}
-}
-
-func TestTextLength(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int
-	}{
-		{"", 0},
-		{"Hallo", 5},
-		{"<b>Hallo</b>", 5},
-		{"a &amp; b", 5},
-		{"&lt;b&gt;", 3},
-		{"Grüße", 5},
-		{"👨‍👩‍👧", 8},
-		{`<a href="https://x.de/?a=1&amp;b=2">Link</a>`, 4},
-	}
-	for _, tt := range tests {
-		if got := TextLength(tt.in); got != tt.want {
-			t.Errorf("TextLength(%q) = %d, want %d", tt.in, got, tt.want)
-		}
 	}
 }
 

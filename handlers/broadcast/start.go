@@ -12,12 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/i18n"
 )
-
-// MaxLength is Telegram's limit for a text message, in characters after the HTML
-// entities are parsed (counted in UTF-16 code units, as Telegram does).
-const MaxLength = 4096
 
 // resTTL is how long the per-recipient outcomes stay after a broadcast finished:
 // long enough for late redeliveries of its entries to be recognised as done.
@@ -62,8 +59,8 @@ func (s *Service) prepare(a handlers.Announcement) (map[string]any, error) {
 		return nil, ErrInvalid
 	}
 	if a.Renditions == nil {
-		if n := TextLength(a.HTML); n > MaxLength {
-			return nil, fmt.Errorf("%w: %d > %d characters", ErrTooLong, n, MaxLength)
+		if n := htmltext.Len(a.HTML); n > htmltext.MaxMessage {
+			return nil, fmt.Errorf("%w: %d > %d characters", ErrTooLong, n, htmltext.MaxMessage)
 		}
 	}
 	rend, err := renditions(a)

@@ -30,9 +30,15 @@ func Plain(s string) string {
 	return html.UnescapeString(b.String())
 }
 
+// Telegram's limits, counted as Len counts.
+const (
+	MaxMessage = 4096 // a text message
+	MaxCaption = 1024 // the caption of a photo or document
+)
+
 // Len is the length Telegram counts for a message in HTML parse mode: the plain
-// text in UTF-16 code units (an emoji outside the BMP counts two). Telegram's
-// limit for a text message is 4096.
+// text in UTF-16 code units (an emoji outside the BMP counts two); compare it
+// with MaxMessage or MaxCaption.
 func Len(s string) int {
 	n := 0
 	for _, r := range Plain(s) {

@@ -16,6 +16,9 @@ func TestPlainAndLen(t *testing.T) {
 		{"👋 Hallo", "👋 Hallo", 8}, // the emoji counts two UTF-16 units
 		{"Ä&#228;&quot;", `Ää"`, 3},
 		{"a <i>b</i>\n<code>c</code>", "a b\nc", 5},
+		{"Grüße", "Grüße", 5},
+		{"👨‍👩‍👧", "👨‍👩‍👧", 8}, // three emoji and two joiners
+		{"&lt;b&gt;", "<b>", 3},
 	}
 	for _, tt := range tests {
 		if got := Plain(tt.in); got != tt.plain {

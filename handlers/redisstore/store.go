@@ -8,11 +8,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers"
 )
-
-// DefaultStateTTL is how long dialogue state is kept after the last save.
-const DefaultStateTTL = 30 * 24 * time.Hour
 
 // Store is the Redis implementation of handlers.Store. It is safe for concurrent use.
 type Store struct {
@@ -28,7 +26,7 @@ var _ handlers.Store = (*Store)(nil)
 type Option func(*Store)
 
 // WithStateTTL sets how long dialogue state lives after its last save (default
-// DefaultStateTTL). Values <= 0 keep the default.
+// defaults.StateTTL). Values <= 0 keep the default.
 func WithStateTTL(d time.Duration) Option {
 	return func(s *Store) {
 		if d > 0 {
@@ -48,7 +46,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // New returns a Store over c whose keys all start with prefix + ":".
 func New(c redis.UniversalClient, prefix string, opts ...Option) *Store {
-	s := &Store{c: c, prefix: prefix, ttl: DefaultStateTTL, log: slog.Default()}
+	s := &Store{c: c, prefix: prefix, ttl: defaults.StateTTL, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}

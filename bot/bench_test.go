@@ -13,6 +13,7 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -42,9 +43,9 @@ func benchBot(b *testing.B, c redis.UniversalClient, prefix string, echo bool) {
 	api := fakeapi.New()
 	defer api.Close()
 	conv := &countConv{echo: echo}
-	logs := &logBuffer{}
+	logs := &handlerstest.Log{}
 	bot, err := New(Options{Token: testToken, APIURL: api.URL(), Conversation: conv, Redis: c, KeyPrefix: prefix,
-		Logger: logs.logger(), MaxConcurrency: 16, PollTimeout: time.Second,
+		Logger: logs.Logger(), MaxConcurrency: 16, PollTimeout: time.Second,
 		// b.N updates into 100 chats at once: no per-chat pace, no flood cap.
 		ChatPace: NoChatPace, MaxPendingPerChat: 1 << 30})
 	if err != nil {

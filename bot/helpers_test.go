@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
 const waitLong = 20 * time.Second
@@ -99,35 +98,13 @@ func (c *echoConv) handled() []handlers.Update {
 	return append([]handlers.Update(nil), c.seen...)
 }
 
-// logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 // running is a Bot running in the background of a test.
 type running struct {
 	bot    *Bot
 	cancel context.CancelFunc
 	done   chan struct{} // closed when Run returned
 	err    error         // Run's result, set before done is closed
-	logs   *logBuffer
+	logs   *handlerstest.Log
 }
 
 // stop shuts the bot down and returns Run's error.
@@ -146,12 +123,12 @@ func (r *running) stop(t *testing.T) error {
 // startBot runs a bot against api; opts.Token, APIURL and Logger are filled in.
 func startBot(t *testing.T, api *fakeapi.Server, opts Options) *running {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &handlerstest.Log{}
 	if opts.Token == "" {
 		opts.Token = testToken
 	}
 	opts.APIURL = api.URL()
-	opts.Logger = logs.logger()
+	opts.Logger = logs.Logger()
 	if opts.PollTimeout == 0 {
 		opts.PollTimeout = 2 * time.Second
 	}
@@ -205,16 +182,6 @@ func waitReady(t *testing.T, b *Bot) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// nopReplier accepts every call and sends nothing.
-type nopReplier struct{}
-
-func (nopReplier) Send(context.Context, int64, handlers.Message) error        { return nil }
-func (nopReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (nopReplier) AnswerCallback(context.Context, string, string) error       { return nil }
-func (nopReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
-	return nil
 }
 
 // countMetrics is a Metrics that counts every call by name and label.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/config/defaults"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -226,7 +227,7 @@ func TestChatWhoseLockWasLostIsLeftAlone(t *testing.T) {
 	q := testInbox(t)
 	ctx := t.Context()
 	conv := &countConv{}
-	d := newDispatcher(dispatcherConfig{conv: conv, api: &nopReplier{}, log: (&logBuffer{}).logger(),
+	d := newDispatcher(dispatcherConfig{conv: conv, api: &handlerstest.Recorder{}, log: (&handlerstest.Log{}).Logger(),
 		metrics: &countMetrics{}, workers: 1, maxQueued: 10, timeout: time.Minute, maxAge: time.Hour,
 		inbox: q, ping: func(context.Context) error { return nil }, sweepEvery: time.Hour, probeEvery: time.Second})
 	defer d.close(time.Second)

@@ -11,19 +11,20 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
 // menuRun is a MenuSync running against a fake Bot API until the test ends.
 type menuRun struct {
 	sync    *MenuSync
 	reports chan MenuReport
-	logs    *logBuffer
+	logs    *handlerstest.Log
 }
 
 func startMenuSync(t *testing.T, api *fakeapi.Server) *menuRun {
 	t.Helper()
-	logs := &logBuffer{}
-	b, err := New(Options{Token: testToken, APIURL: api.URL(), Conversation: &echoConv{}, Logger: logs.logger()})
+	logs := &handlerstest.Log{}
+	b, err := New(Options{Token: testToken, APIURL: api.URL(), Conversation: &echoConv{}, Logger: logs.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
 // postUpdate delivers an update to the bot's webhook handler and returns the status.
@@ -41,7 +42,7 @@ func TestWebhookHandler(t *testing.T) {
 	conv := &echoConv{}
 	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "right-Secret_1"}
 	b, err := New(Options{Token: testToken, APIURL: api.URL(), Conversation: conv, Mode: ModeWebhook, Webhook: wh,
-		Logger: (&logBuffer{}).logger()})
+		Logger: (&handlerstest.Log{}).Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}

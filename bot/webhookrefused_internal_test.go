@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
 // A new interval starts with a line of its own; the summary of the old one comes first.
 func TestRefusedLogIntervals(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &handlerstest.Log{}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	rl := newRefusedLog(logs.logger(), nil)
+	rl := newRefusedLog(logs.Logger(), nil)
 	rl.now = func() time.Time { return now }
 	for range 3 {
 		rl.refused("192.0.2.1:1")

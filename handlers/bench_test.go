@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
@@ -24,7 +25,7 @@ func BenchmarkHandle(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r := &recorder{}
+			r := &handlerstest.Recorder{}
 			u := handlers.Update{ChatID: 1, Private: true, User: handlers.User{ID: 1, LanguageCode: bc.lang}, Text: bc.text}
 			ctx := context.Background()
 			b.ReportAllocs()
@@ -32,7 +33,7 @@ func BenchmarkHandle(b *testing.B) {
 				if err := h.Handle(ctx, r, u); err != nil {
 					b.Fatal(err)
 				}
-				r.take()
+				r.Take()
 			}
 		})
 	}

@@ -457,7 +457,7 @@ func TestStateTTLAndSendFailure(t *testing.T) {
 	if ttl <= time.Hour || ttl > 2*time.Hour {
 		t.Errorf("state TTL = %v, want about 2h", ttl)
 	}
-	c.r.failSend = errSend
+	c.r.FailSends(errSend)
 	u := c.update()
 	u.Text = "Walsrode"
 	if err := c.h.Handle(context.Background(), c.r, u); err == nil {

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
-// adminReplier is a recorder that knows the group's administrators (handlers.AdminChecker).
+// adminReplier is a Recorder that knows the group's administrators (handlers.AdminChecker).
 type adminReplier struct {
-	*recorder
+	*handlerstest.Recorder
 	mu     sync.Mutex
 	admins map[int64]bool
 	calls  int
@@ -46,7 +47,7 @@ func newGroup(t *testing.T, opts ...chatOption) *group {
 	opts = append(opts, func(cfg *handlers.Config) { cfg.Now = func() time.Time { return g.now } })
 	g.chat = newChat(t, opts...)
 	g.id = groupID
-	g.ar = &adminReplier{recorder: g.r, admins: map[int64]bool{admin: true}}
+	g.ar = &adminReplier{Recorder: g.r, admins: map[int64]bool{admin: true}}
 	return g
 }
 
@@ -61,7 +62,7 @@ func (g *group) handleAs(u handlers.Update) []out {
 	if err := g.h.Handle(context.Background(), g.ar, u); err != nil {
 		g.t.Fatalf("Handle: %v", err)
 	}
-	return g.r.take()
+	return g.r.Take()
 }
 
 func (g *group) sayAs(user int64, text string) []out {
@@ -155,7 +156,7 @@ func TestGroupWithoutAdminCheckerRefuses(t *testing.T) {
 	if err := g.h.Handle(context.Background(), g.r, u); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, texts(g.r.take()), "nur ihre Admins")
+	mustContain(t, texts(g.r.Take()), "nur ihre Admins")
 }
 
 // Only the member who asked /loeschen can confirm (or cancel) it; another

@@ -1,11 +1,8 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -15,67 +12,13 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 // out is one thing the handler sent.
-type out struct {
-	Kind     string // "send", "contact", "callback", "inline"
-	Chat     int64
-	Msg      handlers.Message
-	Contact  handlers.Contact
-	Callback string // AnswerCallback text
-	Results  []handlers.InlineResult
-	Post     *handlers.Post // set for a Post (photo, document, venue, or text)
-}
-
-// recorder is a Replier that records everything; failSend makes Send fail.
-type recorder struct {
-	mu       sync.Mutex
-	outs     []out
-	failSend error
-}
-
-func (r *recorder) Send(_ context.Context, chat int64, m handlers.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failSend != nil {
-		return r.failSend
-	}
-	r.outs = append(r.outs, out{Kind: "send", Chat: chat, Msg: m})
-	return nil
-}
-
-func (r *recorder) SendContact(_ context.Context, chat int64, c handlers.Contact) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.outs = append(r.outs, out{Kind: "contact", Chat: chat, Contact: c})
-	return nil
-}
-
-func (r *recorder) AnswerCallback(_ context.Context, id, text string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.outs = append(r.outs, out{Kind: "callback", Callback: text})
-	return nil
-}
-
-func (r *recorder) AnswerInline(_ context.Context, id string, res []handlers.InlineResult) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.outs = append(r.outs, out{Kind: "inline", Results: res})
-	return nil
-}
-
-// take returns and forgets what was recorded.
-func (r *recorder) take() []out {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	o := r.outs
-	r.outs = nil
-	return o
-}
+type out = handlerstest.Sent
 
 var (
 	dirOnce sync.Once
@@ -96,13 +39,13 @@ func testDirectory(t testing.TB) *directory.Directory {
 type chat struct {
 	t     *testing.T
 	h     *handlers.Handler
-	r     *recorder
+	r     *handlerstest.Recorder
 	id    int64
 	lang  string
 	store *redisstore.Store
 	rdb   *redis.Client
 	pfx   string
-	logs  *bytes.Buffer
+	logs  *handlerstest.Log
 	next  int64
 }
 
@@ -118,11 +61,11 @@ func newChat(t *testing.T, opts ...chatOption) *chat {
 
 func newChatWithStore(t *testing.T, store handlers.Store, rdb *redis.Client, pfx string, opts ...chatOption) *chat {
 	t.Helper()
-	logs := &bytes.Buffer{}
+	logs := &handlerstest.Log{}
 	cfg := handlers.Config{
 		Directory: testDirectory(t), Store: store, Operator: "Landkreis Heidekreis, Jugendamt",
 		BotUsername: "SozialraumBot",
-		Logger:      slog.New(slog.NewTextHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:      logs.Logger(),
 		Now:         func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 	}
 	for _, o := range opts {
@@ -133,18 +76,7 @@ func newChatWithStore(t *testing.T, store handlers.Store, rdb *redis.Client, pfx
 		t.Fatal(err)
 	}
 	rs, _ := store.(*redisstore.Store)
-	return &chat{t: t, h: h, r: &recorder{}, id: 4711, lang: "de", store: rs, rdb: rdb, pfx: pfx, logs: logs}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return &chat{t: t, h: h, r: &handlerstest.Recorder{}, id: 4711, lang: "de", store: rs, rdb: rdb, pfx: pfx, logs: logs}
 }
 
 func (c *chat) update() handlers.Update {
@@ -185,7 +117,7 @@ func (c *chat) handle(u handlers.Update) []out {
 	if err := c.h.Handle(context.Background(), c.r, u); err != nil {
 		c.t.Fatalf("Handle: %v", err)
 	}
-	outs := c.r.take()
+	outs := c.r.Take()
 	for _, o := range outs {
 		checkOut(c.t, o)
 	}
@@ -274,18 +206,10 @@ func mustNotContain(t *testing.T, got string, nots ...string) {
 	}
 }
 
-// downStore is a redisstore whose client points to a closed port.
+// downStore is a redisstore whose Redis is not there.
 func downStore(t *testing.T) *redisstore.Store {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
-	t.Cleanup(func() { c.Close() })
-	return redisstore.New(c, "down")
+	return redisstore.New(redistest.Down(t), "down")
 }
 
 var errSend = errors.New("send failed")

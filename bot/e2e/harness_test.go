@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +16,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
@@ -29,23 +27,6 @@ const (
 	hookKey = "e2e-Secret_1"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // world is one running bot with its fake API and Redis.
 type world struct {
 	t      *testing.T
@@ -54,7 +35,7 @@ type world struct {
 	prefix string
 	bot    *bot.Bot
 	h      *handlers.Handler
-	logs   *syncBuffer
+	logs   *handlerstest.Log
 	seq    int // requests seen by the steps so far
 	// failed counts requests the test made fail on purpose (fakeapi.FailNext);
 	// checkAll allows that many failed requests.
@@ -73,7 +54,7 @@ type config struct {
 // start runs the real bot with the real conversation against a fake Bot API.
 func start(t *testing.T, c config) *world {
 	t.Helper()
-	w := &world{t: t, api: c.api, rdb: c.rdb, prefix: c.prefix, logs: &syncBuffer{}}
+	w := &world{t: t, api: c.api, rdb: c.rdb, prefix: c.prefix, logs: &handlerstest.Log{}}
 	if w.api == nil {
 		w.api = fakeapi.Start(t, fakeapi.WithToken(token), fakeapi.WithUsername("SozialraumBot"))
 	}
@@ -83,7 +64,7 @@ func start(t *testing.T, c config) *world {
 	if w.prefix == "" {
 		w.prefix = redistest.Prefix(t)
 	}
-	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := w.logs.Logger()
 	dir, err := directory.Default()
 	if err != nil {
 		t.Fatal(err)

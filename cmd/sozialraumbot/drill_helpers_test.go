@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/directory"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 )
 
 // The drills run the serve code path (newApp + run) against bot/fakeapi and a
@@ -28,24 +27,6 @@ const (
 	drillToken = "4242:drill-token-0123456789abcdefXYZ"
 	drillWait  = 60 * time.Second
 )
-
-// drillLog collects an app's log lines.
-type drillLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *drillLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *drillLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // drillRedis is a throwaway redis-server owned by one drill, on its own port.
 type drillRedis struct {
@@ -143,7 +124,7 @@ func drillEnv(vars map[string]string) func(string) string {
 
 // drillApp is one running app (the serve code path) in this process.
 type drillApp struct {
-	log    *drillLog
+	log    *handlerstest.Log
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -162,7 +143,7 @@ func startDrillAppWith(t *testing.T, vars map[string]string, o appOptions) *dril
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &drillApp{log: &drillLog{}, done: make(chan error, 1)}
+	d := &drillApp{log: &handlerstest.Log{}, done: make(chan error, 1)}
 	o.noOps = true
 	a, err := newApp(cfg, newLogger(cfg, d.log), o)
 	if err != nil {

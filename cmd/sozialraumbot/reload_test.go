@@ -19,6 +19,7 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/config"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -30,7 +31,7 @@ type reloadWorld struct {
 	t       *testing.T
 	api     *fakeapi.Server
 	app     *app
-	log     *syncBuffer
+	log     *handlerstest.Log
 	dirFile string // the DIRECTORY_FILE named by the configuration file
 	cfgFile string // SOZIALRAUMBOT_CONFIG
 	nextID  atomic.Int64
@@ -49,7 +50,7 @@ func startReloadWorld(t *testing.T, dir, staff string) *reloadWorld {
 func newReloadWorld(t *testing.T) *reloadWorld {
 	t.Helper()
 	tmp := t.TempDir()
-	w := &reloadWorld{t: t, api: fakeapi.Start(t, fakeapi.WithToken(reloadToken)), log: &syncBuffer{},
+	w := &reloadWorld{t: t, api: fakeapi.Start(t, fakeapi.WithToken(reloadToken)), log: &handlerstest.Log{},
 		dirFile: filepath.Join(tmp, "heidekreis.yaml"), cfgFile: filepath.Join(tmp, "sozialraumbot.yaml")}
 	w.nextID.Store(7000)
 	return w

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -27,7 +28,7 @@ func TestServeKnowsItsUsername(t *testing.T) {
 		"OPERATOR":           "Landkreis Heidekreis (Test)",
 		"OPS_LISTEN":         "off",
 	}
-	var stderr syncBuffer
+	var stderr handlerstest.Log
 	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr,
 		getenv: func(k string) string { return envs[k] }}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -6,31 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestServePolling runs the real `serve` command against a fake Bot API and a
 // real Redis: a parent's place question is answered, and SIGTERM (ctx cancel)
@@ -51,7 +33,7 @@ func TestServePolling(t *testing.T) {
 		"OPS_LISTEN":           "off",
 		"SOZIALRAUMBOT_CONFIG": staff,
 	}
-	var stderr syncBuffer
+	var stderr handlerstest.Log
 	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr,
 		getenv: func(k string) string { return envs[k] }}
 

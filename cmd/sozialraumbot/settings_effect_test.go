@@ -10,35 +10,21 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/heidekreis/sozialraumbot/config"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/htmltext"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
-// probeReplier records the conversation's messages; everybody administers.
-type probeReplier struct {
-	mu   sync.Mutex
-	msgs []handlers.Message
-}
+// probeReplier records the conversation's output; everybody administers.
+type probeReplier struct{ handlerstest.Recorder }
 
-func (r *probeReplier) Send(_ context.Context, _ int64, m handlers.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, m)
-	return nil
-}
-func (r *probeReplier) SendContact(context.Context, int64, handlers.Contact) error { return nil }
-func (r *probeReplier) AnswerCallback(context.Context, string, string) error       { return nil }
-func (r *probeReplier) AnswerInline(context.Context, string, []handlers.InlineResult) error {
-	return nil
-}
-func (r *probeReplier) IsChatAdmin(context.Context, int64, int64) (bool, error) { return true, nil }
+func (*probeReplier) IsChatAdmin(context.Context, int64, int64) (bool, error) { return true, nil }
 
 // say hands a private message of user 4242 to the app's conversation and
 // returns the plain text of its answers and the data of their buttons.
@@ -50,7 +36,7 @@ func say(t *testing.T, a *app, text string) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, m := range r.msgs {
+	for _, m := range r.Messages(4242) {
 		b.WriteString(htmltext.Plain(m.Text))
 		for _, row := range m.Buttons {
 			for _, btn := range row {

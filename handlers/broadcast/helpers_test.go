@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -54,10 +55,10 @@ type sent struct {
 	at   time.Time
 }
 
-// fakeReplier records sends and fails as scripted per chat.
+// fakeReplier is a handlerstest.Recorder whose sends fail as scripted per chat.
 type fakeReplier struct {
+	handlerstest.Recorder
 	mu     sync.Mutex
-	sent   []sent
 	calls  map[int64]int
 	script map[int64][]error // errors returned for the chat's next calls, in order
 	before func(chat int64) error
@@ -74,74 +75,73 @@ func (f *fakeReplier) fail(chat int64, errs ...error) {
 	f.script[chat] = append(f.script[chat], errs...)
 }
 
-func (f *fakeReplier) Send(_ context.Context, chat int64, m handlers.Message) error {
-	return f.record(chat, m.Text)
+func (f *fakeReplier) Send(ctx context.Context, chat int64, m handlers.Message) error {
+	defer f.notified()
+	if err := f.attempt(chat); err != nil {
+		return err
+	}
+	return f.Recorder.Send(ctx, chat, m)
 }
 
-// Post records a post like a text message (its text or caption).
-func (f *fakeReplier) Post(_ context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
-	if err := f.record(chat, p.Text); err != nil {
+// Post fails like Send; a post is recorded with its text (or caption).
+func (f *fakeReplier) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	defer f.notified()
+	if err := f.attempt(chat); err != nil {
 		return handlers.Posted{}, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return handlers.Posted{MessageID: len(f.sent)}, nil
+	return f.Recorder.Post(ctx, chat, p)
 }
 
-func (f *fakeReplier) EditPost(context.Context, int64, int, handlers.Edit) error { return nil }
-func (f *fakeReplier) DeleteMessage(context.Context, int64, int) error           { return nil }
-
-// record is a send to chat: it fails as scripted, else it is kept.
-func (f *fakeReplier) record(chat int64, text string) error {
+// attempt counts a call to chat and returns its scripted error, if any.
+func (f *fakeReplier) attempt(chat int64) error {
 	if f.before != nil {
 		if err := f.before(chat); err != nil {
 			return err
 		}
 	}
 	f.mu.Lock()
-	defer func() {
-		f.mu.Unlock()
-		select {
-		case f.notify <- struct{}{}:
-		default:
-		}
-	}()
+	defer f.mu.Unlock()
 	f.calls[chat]++
-	if q := f.script[chat]; len(q) > 0 {
-		err := q[0]
-		if len(q) > 1 || err != errForever {
-			f.script[chat] = q[1:]
-		}
-		if err == errForever {
-			err = handlers.ErrTemporary
-		}
-		return err
+	q := f.script[chat]
+	if len(q) == 0 {
+		return nil
 	}
-	f.sent = append(f.sent, sent{chat, text, time.Now()})
-	return nil
+	err := q[0]
+	if len(q) > 1 || err != errForever {
+		f.script[chat] = q[1:]
+	}
+	if err == errForever {
+		err = handlers.ErrTemporary
+	}
+	return err
+}
+
+func (f *fakeReplier) notified() {
+	select {
+	case f.notify <- struct{}{}:
+	default:
+	}
 }
 
 // errForever scripts a temporary error that never ends.
 var errForever = fmt.Errorf("forever")
 
 func (f *fakeReplier) to(chat int64) []sent {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []sent
-	for _, s := range f.sent {
-		if s.chat == chat {
-			out = append(out, s)
+	for _, s := range f.All() {
+		if s.Chat == chat && s.Kind == handlerstest.KindSend {
+			out = append(out, sent{s.Chat, s.Msg.Text, s.At})
 		}
 	}
 	return out
 }
 
 func (f *fakeReplier) count() map[int64]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	out := map[int64]int{}
-	for _, s := range f.sent {
-		out[s.chat]++
+	for _, s := range f.All() {
+		if s.Kind == handlerstest.KindSend {
+			out[s.Chat]++
+		}
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,50 +14,11 @@ import (
 	"github.com/heidekreis/sozialraumbot/directory"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 	"github.com/heidekreis/sozialraumbot/handlers/rueckruf"
 )
-
-// replier records what the conversation and the broadcast worker send.
-type replier struct {
-	mu   sync.Mutex
-	msgs map[int64][]handlers.Message
-}
-
-func (r *replier) Send(_ context.Context, chat int64, m handlers.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.msgs == nil {
-		r.msgs = map[int64][]handlers.Message{}
-	}
-	r.msgs[chat] = append(r.msgs[chat], m)
-	return nil
-}
-func (r *replier) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
-	return handlers.Posted{}, r.Send(ctx, chat, handlers.Message{Text: p.Text, Buttons: p.Buttons})
-}
-func (r *replier) EditPost(context.Context, int64, int, handlers.Edit) error           { return nil }
-func (r *replier) DeleteMessage(context.Context, int64, int) error                     { return nil }
-func (r *replier) SendContact(context.Context, int64, handlers.Contact) error          { return nil }
-func (r *replier) AnswerCallback(context.Context, string, string) error                { return nil }
-func (r *replier) AnswerInline(context.Context, string, []handlers.InlineResult) error { return nil }
-
-func (r *replier) count(chat int64) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.msgs[chat])
-}
-
-func (r *replier) last(chat int64) handlers.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ms := r.msgs[chat]
-	if len(ms) == 0 {
-		return handlers.Message{}
-	}
-	return ms[len(ms)-1]
-}
 
 // referencing lists the keys under prefix whose name or value refers to the
 // chat: a name part equal to the id (or "c<id>"), or a value (a string, or an
@@ -133,7 +93,7 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &replier{}
+	r := &handlerstest.Recorder{}
 	next := int64(0)
 	var contact *handlers.SharedContact
 	handle := func(chat int64, text, data string) string {
@@ -144,14 +104,15 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 		if data != "" {
 			u.Callback = &handlers.Callback{ID: "cb", MessageID: 1, Data: data}
 		}
-		n := r.count(chat)
+		n := len(r.Messages(chat))
 		if err := h.Handle(ctx, r, u); err != nil {
 			t.Fatal(err)
 		}
-		if r.count(chat) == n {
+		if len(r.Messages(chat)) == n {
 			return ""
 		}
-		return r.last(chat).Text
+		ms := r.Messages(chat)
+		return ms[len(ms)-1].Text
 	}
 
 	// A dialogue, a language choice, a subscription.
@@ -194,7 +155,7 @@ func TestMyDataShowsEverythingStoredAboutTheChat(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- bc.Run(runCtx, r) }()
 	deadline := time.Now().Add(30 * time.Second)
-	for r.count(staff) == 0 { // the report comes after the last delivery is recorded
+	for len(r.Messages(staff)) == 0 { // the report comes after the last delivery is recorded
 		if time.Now().After(deadline) {
 			t.Fatal("the broadcast was not delivered and reported in time")
 		}

@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"net"
 	"reflect"
 	"slices"
 	"testing"
@@ -249,22 +248,8 @@ func TestExportDiscardsUnreadableState(t *testing.T) {
 	}
 }
 
-// closedAddr returns an address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 func TestRedisDown(t *testing.T) {
-	c := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1, DialTimeout: time.Second})
-	t.Cleanup(func() { c.Close() })
-	s := redisstore.New(c, "down")
+	s := redisstore.New(redistest.Down(t), "down")
 	ctx := context.Background()
 	calls := map[string]func() error{
 		"LoadState":        func() error { _, err := s.LoadState(ctx, 1); return err },

@@ -13,12 +13,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -205,7 +205,7 @@ func TestImage(t *testing.T) {
 	} else {
 		t.Logf("not root: serve and the HEALTHCHECK run as uid %d, not as the image's USER %s", os.Geteuid(), user.Args)
 	}
-	serveLog := &lockedBuffer{}
+	serveLog := &handlerstest.Log{}
 	serve := containerCmd(t, imageRoot, argv, env, user.Args, tmp)
 	serve.Stdout, serve.Stderr = serveLog, serveLog
 	if err := serve.Start(); err != nil {
@@ -446,22 +446,4 @@ func tail(b []byte, n int) string {
 		lines = append([]string{fmt.Sprintf("[%d lines before]", len(lines)-n)}, lines[len(lines)-n:]...)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// lockedBuffer is a bytes.Buffer for a child's output, read while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

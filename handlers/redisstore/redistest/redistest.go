@@ -1,7 +1,7 @@
 // Package redistest gives tests a real Redis server: REDIS_URL when set, else the
 // server at 127.0.0.1:6379, else a throwaway redis-server started for the test
 // binary. When none of these is possible the test fails (never skips) and says
-// exactly what to install.
+// exactly what to install. Down gives a client of a Redis that is not there.
 package redistest
 
 import (
@@ -63,6 +63,22 @@ func Prefix(tb testing.TB) string {
 		}
 	})
 	return p
+}
+
+// Down returns a client of a Redis that is not there: it points at a loopback
+// port where nothing listens, so every command fails at once (connection
+// refused, no retries). It is closed when the test ends.
+func Down(tb testing.TB) *redis.Client {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("redistest: finding a free port: %v", err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 func options(tb testing.TB) *redis.Options {

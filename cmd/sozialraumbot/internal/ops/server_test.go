@@ -15,7 +15,6 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/cmd/sozialraumbot/internal/metrics"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
-	"github.com/redis/go-redis/v9"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -32,20 +31,6 @@ func get(t *testing.T, h http.Handler, path string) (int, status, string) {
 		}
 	}
 	return rec.Code, st, body
-}
-
-// deadRedis is a client for a port where nothing listens.
-func deadRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 func TestReadyz(t *testing.T) {
@@ -73,7 +58,7 @@ func TestReadyz(t *testing.T) {
 			map[string]string{"other": "ok", "telegram": "fail: getMe: 401 Unauthorized for bot123:***"}},
 		{"same name twice: the failure wins", []Check{failedTG.Check(), okTG.Check()}, 503,
 			map[string]string{"telegram": "fail: getMe"}},
-		{"redis down", []Check{Redis(deadRedis(t)), okTG.Check()}, 503,
+		{"redis down", []Check{Redis(redistest.Down(t)), okTG.Check()}, 503,
 			map[string]string{"redis": "fail: ", "telegram": "ok"}},
 		{"check hangs", []Check{{Name: "slow", Check: func(ctx context.Context) error { select {} }}}, 503,
 			map[string]string{"slow": "fail: no answer in time"}},

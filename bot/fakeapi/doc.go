@@ -18,7 +18,7 @@
 //     mode (only Telegram's tags, balanced, valid entities; see CheckHTML),
 //     callback_data 1-64 bytes, no empty copy_text button, at most 50 inline
 //     results, vCard at most 2048 bytes. Violations get Telegram's 400 answers.
-//   - It serves getUpdates from a queue (Push, PushRaw): long polling with the
+//   - It serves getUpdates from a Queue (Push, PushRaw): long polling with the
 //     request's timeout, and offsets as Telegram handles them (updates below the
 //     offset are confirmed and dropped for good). getUpdates answers 409 while a
 //     webhook is set, as Telegram does. OnGetUpdates calls a test's function with

@@ -61,17 +61,17 @@ func (s *Server) decide(r *http.Request, req *Request, perr error) result {
 		}
 		s.webhookURL, s.webhookSec = p["url"], p["secret_token"]
 		if p["drop_pending_updates"] == "true" {
-			s.queue = nil
+			s.updates.Drop()
 		}
 		return ok(true)
 	case "deleteWebhook":
 		s.webhookURL, s.webhookSec = "", ""
 		if p["drop_pending_updates"] == "true" {
-			s.queue = nil
+			s.updates.Drop()
 		}
 		return ok(true)
 	case "getWebhookInfo":
-		return ok(map[string]any{"url": s.webhookURL, "has_custom_certificate": false, "pending_update_count": len(s.queue)})
+		return ok(map[string]any{"url": s.webhookURL, "has_custom_certificate": false, "pending_update_count": s.updates.Pending()})
 	case "sendMessage", "editMessageText":
 		return s.sendMessageLocked(req)
 	case "sendContact":

@@ -30,9 +30,7 @@ type Server struct {
 	chatFaults map[int64]*fault
 	latency    map[string]time.Duration // by method; "" for all
 
-	queue        []queued
-	nextUpdateID int64
-	confirmed    int64 // every update below this offset was confirmed
+	updates      *Queue // getUpdates
 	webhookURL   string
 	webhookSec   string
 	menu         menuState            // commands and descriptions the bot set
@@ -52,14 +50,14 @@ func WithUsername(name string) Option { return func(s *Server) { s.username = na
 // New starts a fake Bot API server. Close it when done.
 func New(opts ...Option) *Server {
 	s := &Server{
-		username:     "sozialraum_test_bot",
-		closing:      make(chan struct{}),
-		changed:      make(chan struct{}),
-		msgIDs:       map[int64]int{},
-		deleted:      map[int64]map[int]bool{},
-		chatFaults:   map[int64]*fault{},
-		latency:      map[string]time.Duration{},
-		nextUpdateID: 1000,
+		username:   "sozialraum_test_bot",
+		closing:    make(chan struct{}),
+		changed:    make(chan struct{}),
+		msgIDs:     map[int64]int{},
+		deleted:    map[int64]map[int]bool{},
+		chatFaults: map[int64]*fault{},
+		latency:    map[string]time.Duration{},
+		updates:    NewQueue(1000),
 	}
 	for _, o := range opts {
 		o(s)

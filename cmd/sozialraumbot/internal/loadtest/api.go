@@ -28,14 +28,12 @@ import (
 type API struct {
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	queue     []queued
-	nextID    int64
-	confirmed int64
-	wake      chan struct{} // closed and replaced when updates are pushed
-	chats     map[int64]chan Reply
-	msgIDs    map[int64]int
-	limited   map[int64]bool // chats whose messages Telegram answers with 429
+	updates *fakeapi.Queue // getUpdates
+
+	mu      sync.Mutex
+	chats   map[int64]chan Reply
+	msgIDs  map[int64]int
+	limited map[int64]bool // chats whose messages Telegram answers with 429
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -45,12 +43,6 @@ type API struct {
 	unrouted  atomic.Int64 // replies to chats nobody listens to
 	overflows atomic.Int64 // replies dropped because a listener's buffer was full
 	refused   atomic.Int64 // messages answered with 429 (Limit)
-}
-
-// queued is one update waiting for getUpdates.
-type queued struct {
-	id  int64
-	raw []byte
 }
 
 // Reply is one request of the bot that answers a chat.
@@ -76,8 +68,7 @@ func (r Reply) Completes() bool {
 // NewAPI starts a fake Bot API on a local port. Close it when done.
 func NewAPI() *API {
 	a := &API{
-		nextID:  1,
-		wake:    make(chan struct{}),
+		updates: fakeapi.NewQueue(1),
 		chats:   map[int64]chan Reply{},
 		msgIDs:  map[int64]int{},
 		limited: map[int64]bool{},
@@ -121,20 +112,9 @@ func (a *API) Limit(chat int64) {
 }
 
 // Push queues an update (its update_id is assigned here) and returns its id.
-// Ids are assigned and queued under one lock, so the queue stays in id order.
 func (a *API) Push(u models.Update) int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	u.ID = a.nextID
-	a.nextID++
-	raw, err := json.Marshal(&u)
-	if err != nil { // models.Update always marshals; keep the harness honest anyway
-		raw = fmt.Appendf(nil, `{"update_id":%d}`, u.ID)
-	}
-	a.queue = append(a.queue, queued{id: u.ID, raw: raw})
-	close(a.wake)
-	a.wake = make(chan struct{})
-	return u.ID
+	u.ID = 0
+	return a.updates.Push(u)[0]
 }
 
 // Stats are the fake's counters.
@@ -150,9 +130,7 @@ type Stats struct {
 
 // Stats returns the counters so far.
 func (a *API) Stats() Stats {
-	a.mu.Lock()
-	pending, confirmed := len(a.queue), a.confirmed
-	a.mu.Unlock()
+	pending, confirmed := a.updates.Pending(), a.updates.Confirmed()
 	return Stats{Requests: a.requests.Load(), Polls: a.polls.Load(), Unrouted: a.unrouted.Load(),
 		Overflows: a.overflows.Load(), Pending: pending, Confirmed: confirmed, Refused: a.refused.Load()}
 }
@@ -245,53 +223,21 @@ func (a *API) getUpdates(w http.ResponseWriter, r *http.Request, p map[string]st
 		limit = 100
 	}
 	timeout, _ := strconv.Atoi(p["timeout"])
-	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
-	defer deadline.Stop()
-	for {
-		a.mu.Lock()
-		if offset > a.confirmed {
-			a.confirmed = offset
-			i := 0
-			for i < len(a.queue) && a.queue[i].id < offset {
-				i++
-			}
-			a.queue = a.queue[i:]
-		}
-		var buf bytes.Buffer
-		n := 0
-		buf.WriteString(`{"ok":true,"result":[`)
-		for _, q := range a.queue {
-			if q.id < offset {
-				continue
-			}
-			if n == limit {
-				break
-			}
-			if n > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(q.raw)
-			n++
-		}
-		wake := a.wake
-		a.mu.Unlock()
-		if n > 0 || timeout <= 0 {
-			buf.WriteString(`]}`)
-			writeJSON(w, http.StatusOK, buf.String())
-			return
-		}
-		select {
-		case <-wake:
-		case <-deadline.C:
-			writeJSON(w, http.StatusOK, `{"ok":true,"result":[]}`)
-			return
-		case <-r.Context().Done():
-			return
-		case <-a.closing:
-			writeJSON(w, http.StatusOK, `{"ok":true,"result":[]}`)
-			return
-		}
+	a.updates.Confirm(offset)
+	out := a.updates.Poll(r.Context(), offset, limit, time.Duration(timeout)*time.Second, a.closing)
+	if r.Context().Err() != nil {
+		return
 	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"ok":true,"result":[`)
+	for i, raw := range out {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(raw)
+	}
+	buf.WriteString(`]}`)
+	writeJSON(w, http.StatusOK, buf.String())
 }
 
 // chatOfQuery decodes the chat from query ids the harness makes: "cb<chat>-<n>".

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	crand "crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -56,13 +55,7 @@ type claim struct {
 	lost  atomic.Bool
 }
 
-func newClaim(key string) *claim { return &claim{key: key, token: newToken()} }
-
-func newToken() string {
-	var b [16]byte
-	_, _ = crand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func newClaim(key string) *claim { return &claim{key: key, token: crand.Text()} }
 
 // held is a chat whose lock a push took, with its head in hand.
 type held struct {

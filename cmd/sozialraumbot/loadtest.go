@@ -10,7 +10,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -172,7 +171,7 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 // runServeTarget runs one load run of the serve code path on a fresh key prefix
 // and removes the prefix's keys afterwards.
 func runServeTarget(ctx context.Context, cfg loadtest.Config, e env, redisURL string) (loadtest.Result, error) {
-	prefix := "srb-load-" + randomHex(6)
+	prefix := "srb-load-" + rand.Text()
 	counter := &loadtest.RedisCounter{}
 	target := loadtest.Target{Name: "sozialraumbot (serve path, Redis)", Redis: counter,
 		Run: func(ctx context.Context, apiURL string) error {
@@ -328,12 +327,6 @@ func verdict(ok bool) string {
 		return "met"
 	}
 	return "MISSED"
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // redactURL hides a password in a Redis URL.

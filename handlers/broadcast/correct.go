@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,7 +217,7 @@ func (s *Service) startChange(ctx context.Context, of handlers.BroadcastStatus, 
 func (s *Service) deliverChange(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
+	lk := lock{key: s.lockKey(d.id, c), token: rand.Text(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
 	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

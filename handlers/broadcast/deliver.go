@@ -3,7 +3,6 @@ package broadcast
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"sync"
@@ -27,12 +26,6 @@ var errCancelled = errors.New("broadcast: cancelled while waiting")
 type lock struct {
 	key, token, meta string
 	entry, consumer  string
-}
-
-func newToken() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // lockTTL is the lifetime of a recipient lock without renewal: three quarters of
@@ -205,7 +198,7 @@ func (s *Service) release(ctx context.Context, lk lock) {
 
 // sendReport sends the delivery report of a finished broadcast to its sender, once.
 func (s *Service) sendReport(ctx context.Context, r Sender, id, entry, consumer string) {
-	lk := lock{key: s.lockKey(id, "report"), token: newToken(), entry: entry, consumer: consumer}
+	lk := lock{key: s.lockKey(id, "report"), token: rand.Text(), entry: entry, consumer: consumer}
 	check, err := reportCheckScript.Run(ctx, s.rdb, []string{s.metaKey(id), lk.key}, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {
 		s.opts.Logger.WarnContext(ctx, "broadcast worker: report check failed", "bc", id, "err", err)

@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func (s *Service) deferDelivery(ctx context.Context, d delivery, until time.Time
 func (s *Service) deliverMain(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: newToken(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
+	lk := lock{key: s.lockKey(d.id, c), token: rand.Text(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
 	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {
@@ -144,7 +145,7 @@ func (s *Service) deliverPart(ctx context.Context, r Sender, j *job, d delivery)
 		return
 	}
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.partLockKey(d.id, c), token: newToken(), entry: d.entry, consumer: d.consumer}
+	lk := lock{key: s.partLockKey(d.id, c), token: rand.Text(), entry: d.entry, consumer: d.consumer}
 	check, err := checkPartScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), s.msgsKey(d.id), lk.key},
 		c, d.part, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

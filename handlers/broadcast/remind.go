@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -137,7 +138,7 @@ func (s *Service) deliverReminder(ctx context.Context, r Sender, d delivery) {
 		s.ackOnly(ctx, d.entry)
 		return
 	}
-	lk := lock{key: s.lockKey(d.id, c) + ":rem", token: newToken(), entry: d.entry, consumer: d.consumer}
+	lk := lock{key: s.lockKey(d.id, c) + ":rem", token: rand.Text(), entry: d.entry, consumer: d.consumer}
 	check, err := checkRemindScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.remSentKey(d.id), lk.key},
 		c, lk.token, s.lockTTL().Milliseconds()).Text()
 	if err != nil {

@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -86,7 +87,7 @@ func (s *Service) startDue(ctx context.Context) error {
 	}
 	var errs []error
 	for _, id := range ids {
-		token := newToken()
+		token := rand.Text()
 		claimed, err := claimStartScript.Run(ctx, s.rdb,
 			[]string{s.key("bc", "scheduled"), s.key("bc", "starting"), s.metaKey(id)},
 			id, now.UnixMilli(), now.Add(s.opts.StartLease).UnixMilli(), token).Int()

@@ -3,7 +3,6 @@ package broadcast
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -95,9 +94,7 @@ func defaultConsumer() string {
 	if err != nil || host == "" {
 		host = "host"
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + rand.Text()[:8]
 }
 
 // ErrTooLong is returned by Start for a message over Telegram's length limit.

@@ -7,7 +7,6 @@ package redistest
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -49,9 +48,7 @@ func Client(tb testing.TB) *redis.Client {
 // when the test ends, so tests (and packages tested in parallel) never collide.
 func Prefix(tb testing.TB) string {
 	tb.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	p := "test:" + hex.EncodeToString(b[:])
+	p := "test:" + rand.Text()
 	tb.Cleanup(func() {
 		c := redis.NewClient(options(tb))
 		defer c.Close()

@@ -71,18 +71,18 @@ func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 		m := &countMetrics{}
 		conv := &echoConv{}
 		r := startBot(t, api, Options{Conversation: conv, Redis: c, KeyPrefix: prefix, Mode: ModeWebhook, Metrics: m,
-			Webhook: WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}})
+			Webhook: WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: replicaSecret}})
 		waitReady(t, r.bot)
 		u := fakeapi.TextUpdate(5, "de", "Soltau")
 		u.ID = 777
 		for range 3 {
-			if code := postUpdate(t, r.bot, "s3cret", u); code != 200 {
+			if code := postUpdate(t, r.bot, replicaSecret, u); code != 200 {
 				t.Fatalf("status %d", code)
 			}
 		}
 		second := fakeapi.TextUpdate(5, "de", "danach")
 		second.ID = 778
-		postUpdate(t, r.bot, "s3cret", second)
+		postUpdate(t, r.bot, replicaSecret, second)
 		if _, err := api.WaitChat("sendMessage", 5, 2, waitLong); err != nil {
 			t.Fatal(err)
 		}
@@ -102,15 +102,8 @@ func TestReplicasKeepOrderAndAnswerOnce(t *testing.T) {
 	c := redistest.Client(t)
 	prefix := redistest.Prefix(t)
 	api := fakeapi.Start(t)
-	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
-	var replicas [2]*running
-	var convs [2]*echoConv
-	for i := range replicas {
-		convs[i] = &echoConv{delay: time.Duration(i*3) * time.Millisecond}
-		replicas[i] = startBot(t, api, Options{Conversation: convs[i], Redis: c, KeyPrefix: prefix,
-			Mode: ModeWebhook, Webhook: wh, MaxConcurrency: 4})
-		waitReady(t, replicas[i].bot)
-	}
+	convs := [2]*echoConv{{}, {delay: 3 * time.Millisecond}}
+	replicas := startReplicas(t, api, convs, Options{Redis: c, KeyPrefix: prefix, MaxConcurrency: 4})
 	const n = 30
 	var want []string
 	for i := 1; i <= n; i++ {
@@ -118,11 +111,11 @@ func TestReplicasKeepOrderAndAnswerOnce(t *testing.T) {
 		u.ID = int64(5000 + i)
 		// Alternate between the replicas; every third update also reaches the other
 		// replica (a webhook redelivery).
-		if code := postUpdate(t, replicas[i%2].bot, "s3cret", u); code != 200 {
+		if code := postUpdate(t, replicas[i%2].bot, replicaSecret, u); code != 200 {
 			t.Fatalf("status %d", code)
 		}
 		if i%3 == 0 {
-			postUpdate(t, replicas[(i+1)%2].bot, "s3cret", u)
+			postUpdate(t, replicas[(i+1)%2].bot, replicaSecret, u)
 		}
 		want = append(want, fmt.Sprintf("echo: m%02d", i))
 	}
@@ -249,22 +242,16 @@ func TestShutdownFinishesUpdatesInHand(t *testing.T) {
 // delivered again to another (whose in-memory ids know nothing of it) is dropped
 // by the Redis deduplication.
 func TestRedeliveryToOtherReplicaAnsweredOnce(t *testing.T) {
+	api := fakeapi.Start(t)
+	m := &countMetrics{}
 	c := redistest.Client(t)
 	prefix := redistest.Prefix(t)
-	api := fakeapi.Start(t)
-	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
-	m := &countMetrics{}
-	var replicas [2]*running
-	for i := range replicas {
-		replicas[i] = startBot(t, api, Options{Conversation: &echoConv{}, Redis: c, KeyPrefix: prefix,
-			Mode: ModeWebhook, Webhook: wh, Metrics: m})
-		waitReady(t, replicas[i].bot)
-	}
+	replicas := startReplicas(t, api, [2]*echoConv{{}, {}}, Options{Redis: c, KeyPrefix: prefix, Metrics: m})
 	u := fakeapi.TextUpdate(8, "de", "Bispingen")
 	u.ID = 6001
 	later := fakeapi.TextUpdate(8, "de", "danach")
 	later.ID = 6002
-	if code := postUpdate(t, replicas[0].bot, "s3cret", u); code != 200 {
+	if code := postUpdate(t, replicas[0].bot, replicaSecret, u); code != 200 {
 		t.Fatalf("status %d", code)
 	}
 	if _, err := api.WaitChat("sendMessage", 8, 1, waitLong); err != nil {
@@ -282,7 +269,7 @@ func TestRedeliveryToOtherReplicaAnsweredOnce(t *testing.T) {
 		if x == later.ID {
 			v = later
 		}
-		if code := postUpdate(t, replicas[1].bot, "s3cret", v); code != 200 {
+		if code := postUpdate(t, replicas[1].bot, replicaSecret, v); code != 200 {
 			t.Fatalf("status %d", code)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
+	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
 const waitLong = 20 * time.Second
@@ -161,6 +162,32 @@ func startBot(t *testing.T, api *fakeapi.Server, opts Options) *running {
 		}
 	})
 	return r
+}
+
+// replicaSecret is the webhook secret of the replicas startReplicas runs.
+const replicaSecret = "s3cret"
+
+// startReplicas runs two replicas of the bot in webhook mode on one fake API and
+// one Redis prefix, each with its conversation of convs, and waits until both
+// take updates. opts adds options (Redis and KeyPrefix default to redistest's);
+// its Conversation, Mode and Webhook are set here.
+func startReplicas(t *testing.T, api *fakeapi.Server, convs [2]*echoConv, opts Options) [2]*running {
+	t.Helper()
+	if opts.Redis == nil {
+		opts.Redis = redistest.Client(t)
+	}
+	if opts.KeyPrefix == "" {
+		opts.KeyPrefix = redistest.Prefix(t)
+	}
+	opts.Mode = ModeWebhook
+	opts.Webhook = WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: replicaSecret}
+	var replicas [2]*running
+	for i := range replicas {
+		opts.Conversation = convs[i]
+		replicas[i] = startBot(t, api, opts)
+		waitReady(t, replicas[i].bot)
+	}
+	return replicas
 }
 
 // texts returns the texts of the successful sendMessage requests to a chat.

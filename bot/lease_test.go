@@ -16,22 +16,16 @@ import (
 // worker runs the chat, so the other replica never takes the chat over and
 // the update is handled and answered once.
 func TestLeaseRenewedWhileReplyWaits(t *testing.T) {
+	api := fakeapi.Start(t)
+	convs := [2]*echoConv{{}, {}}
 	c := redistest.Client(t)
 	prefix := redistest.Prefix(t)
-	api := fakeapi.Start(t)
-	wh := WebhookOptions{PublicURL: "https://bot.example.org/hook", SecretToken: "s3cret"}
-	var replicas [2]*running
-	var convs [2]*echoConv
-	for i := range replicas {
-		convs[i] = &echoConv{}
-		replicas[i] = startBot(t, api, Options{Conversation: convs[i], Redis: c, KeyPrefix: prefix,
-			Mode: ModeWebhook, Webhook: wh, LockLease: time.Second, SweepInterval: 100 * time.Millisecond})
-		waitReady(t, replicas[i].bot)
-	}
+	replicas := startReplicas(t, api, convs, Options{Redis: c, KeyPrefix: prefix, LockLease: time.Second,
+		SweepInterval: 100 * time.Millisecond})
 	api.RateLimitChat(9, 3, 1) // about 3 s of waiting: three leases
 	u := fakeapi.TextUpdate(9, "de", "Munster")
 	u.ID = 9901
-	if code := postUpdate(t, replicas[0].bot, "s3cret", u); code != 200 {
+	if code := postUpdate(t, replicas[0].bot, replicaSecret, u); code != 200 {
 		t.Fatalf("status %d", code)
 	}
 	if _, err := api.WaitFunc(1, waitLong, func(r fakeapi.Request) bool { return r.ChatID == 9 && r.Status == 200 }); err != nil {

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
-	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -28,21 +25,11 @@ func TestServeKnowsItsUsername(t *testing.T) {
 		"OPERATOR":           "Landkreis Heidekreis (Test)",
 		"OPS_LISTEN":         "off",
 	}
-	var stderr handlerstest.Log
-	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr,
-		getenv: func(k string) string { return envs[k] }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, nil, e) }()
+	s := startServe(t, api, envs)
+	stderr := s.log
 	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v\n%s", err, stderr.String())
-			}
-		case <-time.After(60 * time.Second):
-			t.Error("serve did not stop")
+		if err := s.stop(t); err != nil {
+			t.Errorf("serve: %v\n%s", err, stderr.String())
 		}
 	}()
 	wait := func(chat int64, n int) []fakeapi.Request {

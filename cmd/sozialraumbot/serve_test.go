@@ -14,6 +14,48 @@ import (
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
+// serving is `sozialraumbot serve` running in the test's process.
+type serving struct {
+	log    *handlerstest.Log // its stderr
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs `serve` with the environment envs until stop is called (or
+// the test ends). When serve ends early with an error (a setting error), api is
+// closed, so that the test's waits end at once and the error is reported.
+func startServe(t *testing.T, api *fakeapi.Server, envs map[string]string) *serving {
+	t.Helper()
+	s := &serving{log: &handlerstest.Log{}, done: make(chan error, 1)}
+	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: s.log,
+		getenv: func(k string) string { return envs[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() {
+		err := runServe(ctx, nil, e)
+		if err != nil && ctx.Err() == nil {
+			api.Close()
+		}
+		s.done <- err
+	}()
+	t.Cleanup(func() { _ = s.stop(t) })
+	return s
+}
+
+// stop cancels serve (as SIGTERM does) and returns its error.
+func (s *serving) stop(t *testing.T) error {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		s.done <- err // stop may be called again
+		return err
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not stop after cancellation")
+		return nil
+	}
+}
+
 // TestServePolling runs the real `serve` command against a fake Bot API and a
 // real Redis: a parent's place question is answered, and SIGTERM (ctx cancel)
 // ends the command cleanly with the update confirmed.
@@ -33,45 +75,22 @@ func TestServePolling(t *testing.T) {
 		"OPS_LISTEN":           "off",
 		"SOZIALRAUMBOT_CONFIG": staff,
 	}
-	var stderr handlerstest.Log
-	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr,
-		getenv: func(k string) string { return envs[k] }}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, nil, e) }()
+	s := startServe(t, api, envs)
+	stderr := s.log
 
 	u := fakeapi.TextUpdate(1001, "de", "Hallo, wir wohnen in Dorfmark und brauchen Hilfe")
 	id := api.Push(u)[0]
-	go func() {
-		// A setting error ends serve at once: say so instead of waiting for an answer.
-		select {
-		case err := <-done:
-			done <- err
-			if err != nil {
-				api.Close()
-			}
-		case <-ctx.Done():
-		}
-	}()
 	reqs, err := api.WaitChat("sendMessage", 1001, 1, 30*time.Second)
 	if err != nil {
-		cancel()
-		t.Fatalf("no answer: %v\nlog:\n%s", err, stderr.String())
+		t.Fatalf("no answer: %v (serve: %v)\nlog:\n%s", err, s.stop(t), stderr.String())
 	}
 	text := reqs[0].Params["text"]
 	if !strings.Contains(text, "Vier Linden GmbH &amp; Co. KG") || reqs[0].Params["parse_mode"] != "HTML" {
 		t.Errorf("answer card = %q (parse_mode %q), want the provider of Bad Fallingbostel, HTML-escaped",
 			text, reqs[0].Params["parse_mode"])
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v\nlog:\n%s", err, stderr.String())
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not stop after cancellation")
+	if err := s.stop(t); err != nil {
+		t.Fatalf("serve returned %v\nlog:\n%s", err, stderr.String())
 	}
 	if got := api.Confirmed(); got <= id {
 		t.Errorf("confirmed offset covers update %d, want at least %d (update would be delivered again)", got, id)

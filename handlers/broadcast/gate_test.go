@@ -331,3 +331,54 @@ func TestSlowSendTakenOverIsCountedOnce(t *testing.T) {
 		t.Errorf("%d outcomes counted for %d recipients", recorded, total)
 	}
 }
+
+// The same for a recall (and a correction, which records the same way): a
+// deletion during which the recipient's lock is lost, so that another worker
+// takes the recall's entry over and deletes again, is counted once.
+func TestSlowRecallTakenOverIsCountedOnce(t *testing.T) {
+	ctx := context.Background()
+	o := testOptions()
+	o.Workers = 2
+	o.ClaimIdle = 300 * time.Millisecond
+	s := newService(t, redistest.Prefix(t), newSubs(map[string][]int64{"walsrode": {1, 2}}), o)
+	id, _, err := s.Start(ctx, announce("walsrode"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopSend, _ := runWorker(t, s, newReplier())
+	waitDone(t, s, id)
+	stopSend()
+
+	job, n, err := s.Recall(ctx, id, sender)
+	if err != nil || n != 2 {
+		t.Fatalf("Recall = %s, %d, %v", job, n, err)
+	}
+	g := newGate(1)
+	g.during[1] = func() { s.rdb.Del(ctx, s.lockKey(job, "1")) } // the lease is lost while the deletion waits
+	r := newReplier()
+	var once sync.Once
+	r.before = func(chat int64) error {
+		if chat == 1 {
+			g.mu.Lock()
+			second := g.calls[1] == 1
+			g.mu.Unlock()
+			if second { // the takeover's deletion: now the first one may return
+				defer once.Do(func() { g.open(1) })
+			}
+		}
+		return g.hold(chat)
+	}
+	stop, _ := runWorker(t, s, r)
+	t.Cleanup(g.openAll)
+	waitDone(t, s, job)
+	stop()
+	if n := r.deleted(1); n != 2 {
+		t.Fatalf("chat 1's message was deleted %d times; the test needs the takeover to delete again", n)
+	}
+	if st, _ := s.Status(ctx, job); st.Delivered != 2 || st.Total != 2 {
+		t.Errorf("recall status = %+v, want 2 of 2", st)
+	}
+	if total, recorded := counts(t, s, job); recorded != total {
+		t.Errorf("%d outcomes counted for %d recipients", recorded, total)
+	}
+}

@@ -92,6 +92,35 @@ func (f *fakeReplier) Post(ctx context.Context, chat int64, p handlers.Post) (ha
 	return f.Recorder.Post(ctx, chat, p)
 }
 
+// EditPost fails like Send, then records the edit.
+func (f *fakeReplier) EditPost(ctx context.Context, chat int64, id int, e handlers.Edit) error {
+	defer f.notified()
+	if err := f.attempt(chat); err != nil {
+		return err
+	}
+	return f.Recorder.EditPost(ctx, chat, id, e)
+}
+
+// DeleteMessage fails like Send, then records the deletion.
+func (f *fakeReplier) DeleteMessage(ctx context.Context, chat int64, id int) error {
+	defer f.notified()
+	if err := f.attempt(chat); err != nil {
+		return err
+	}
+	return f.Recorder.DeleteMessage(ctx, chat, id)
+}
+
+// deleted returns how many messages were deleted in chat.
+func (f *fakeReplier) deleted(chat int64) int {
+	n := 0
+	for _, s := range f.All() {
+		if s.Chat == chat && s.Kind == handlerstest.KindDelete {
+			n++
+		}
+	}
+	return n
+}
+
 // attempt counts a call to chat and returns its scripted error, if any.
 func (f *fakeReplier) attempt(chat int64) error {
 	if f.before != nil {

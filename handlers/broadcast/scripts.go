@@ -56,8 +56,10 @@ end
 return 'locked'
 `)
 
-// finishScript records a recipient's outcome exactly once, acknowledges and deletes
-// the stream entry, releases the lock and completes the broadcast when all are done.
+// finishScript records a recipient's outcome of a correction or recall exactly
+// once (a second worker that took the entry over records nothing:
+// TestSlowRecallTakenOverIsCountedOnce), acknowledges and deletes the stream
+// entry, releases the lock and completes the job when all are done.
 // KEYS: meta, res, stream, active, lock.
 // ARGV: id, now, resTTL, chat, outcome, group, entry id, token.
 var finishScript = redis.NewScript(completeLua + `

@@ -55,16 +55,22 @@ func (h *Handler) cbCalendarFile(ctx context.Context, t *turn, id string) error 
 	if err := h.ack(ctx, t, ""); err != nil {
 		return err
 	}
-	posted, err := p.Post(ctx, t.u.ChatID, Post{Text: caption, Media: &m})
-	if err != nil {
-		return err
-	}
-	if m.FileID == "" && posted.FileID != "" {
-		if err := cf.RememberCalendarFile(ctx, id, lang, posted.FileID); err != nil {
-			h.cfg.Logger.WarnContext(ctx, "remembering a calendar file failed", "err", err)
+	post := Post{Text: caption, Media: &m}
+	if m.FileID == "" {
+		// An upload: Telegram's file_id for it, once delivered (through the
+		// outbox that is after this turn), is remembered for everybody else.
+		log := h.cfg.Logger
+		post.Receipt = func(ctx context.Context, _ int64, posted Posted) {
+			if posted.FileID == "" {
+				return
+			}
+			if err := cf.RememberCalendarFile(ctx, id, lang, posted.FileID); err != nil {
+				log.WarnContext(ctx, "remembering a calendar file failed", "err", err)
+			}
 		}
 	}
-	return nil
+	_, err = p.Post(ctx, t.u.ChatID, post)
+	return err
 }
 
 // plainNote turns a catalogue text into the plain text of a callback notice.

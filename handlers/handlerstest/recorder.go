@@ -88,8 +88,17 @@ func (r *Recorder) AnswerInline(_ context.Context, _ string, res []handlers.Inli
 }
 
 // Post records a post: like a message (KindSend, its text or caption in Msg),
-// a venue as KindVenue; the Post itself in Sent.Post.
-func (r *Recorder) Post(_ context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+// a venue as KindVenue; the Post itself in Sent.Post. It tells p.Receipt, as a
+// Poster that sends does.
+func (r *Recorder) Post(ctx context.Context, chat int64, p handlers.Post) (handlers.Posted, error) {
+	posted, err := r.post(chat, p)
+	if err == nil && p.Receipt != nil {
+		p.Receipt(ctx, chat, posted)
+	}
+	return posted, err
+}
+
+func (r *Recorder) post(chat int64, p handlers.Post) (handlers.Posted, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {

@@ -25,9 +25,11 @@ func TestRecorder(t *testing.T) {
 	_ = r.SendContact(ctx, 1, handlers.Contact{Phone: "+49"})
 	_ = r.AnswerCallback(ctx, "cb", "ok")
 	_ = r.AnswerInline(ctx, "iq", []handlers.InlineResult{{ID: "x"}})
-	posted, err := r.Post(ctx, 2, handlers.Post{Text: "flyer", Media: &handlers.Media{Kind: handlers.MediaPhoto, FileID: "f"}})
-	if err != nil || posted.MessageID != 5 || posted.FileID != "file-send" {
-		t.Errorf("Post = %+v, %v", posted, err)
+	var delivered handlers.Posted
+	posted, err := r.Post(ctx, 2, handlers.Post{Text: "flyer", Media: &handlers.Media{Kind: handlers.MediaPhoto, FileID: "f"},
+		Receipt: func(_ context.Context, _ int64, p handlers.Posted) { delivered = p }})
+	if err != nil || posted.MessageID != 5 || posted.FileID != "file-send" || delivered != posted {
+		t.Errorf("Post = %+v, %v; Receipt got %+v", posted, err, delivered)
 	}
 	_, _ = r.Post(ctx, 2, handlers.Post{Venue: &handlers.Venue{Title: "Ort"}})
 	_ = r.EditPost(ctx, 2, 5, handlers.Edit{Text: "neu"})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers/workhours"
 )
 
@@ -57,8 +58,9 @@ const (
 )
 
 func defaultCallbacks() Callbacks {
-	return Callbacks{RemindAfter: 2 * time.Hour, EscalateAfter: 4 * time.Hour, WorkingHours: "Mo-Fr 08:00-16:00",
-		KeepDays: 7, MaxAge: 30 * 24 * time.Hour, DailyCap: 3}
+	return Callbacks{RemindAfter: defaults.CallbackRemindAfter, EscalateAfter: defaults.CallbackEscalateAfter,
+		WorkingHours: "Mo-Fr 08:00-16:00", KeepDays: defaults.CallbackKeepDays, MaxAge: defaults.CallbackMaxAge,
+		DailyCap: defaults.CallbackDailyCap}
 }
 
 // Hours parses the working hours (validated by Load).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/heidekreis/sozialraumbot/config/defaults"
 	"github.com/heidekreis/sozialraumbot/handlers/workhours"
 )
 
@@ -186,13 +187,15 @@ type CallbackConfig struct {
 	Routes map[string]CallbackRoute // by district id
 	// RemindAfter and EscalateAfter are the working time a request may wait
 	// unclaimed before the team is reminded, and before it goes to the staff
-	// with all districts (defaults 2h and 4h).
+	// with all districts (defaults defaults.CallbackRemindAfter and
+	// defaults.CallbackEscalateAfter).
 	RemindAfter, EscalateAfter time.Duration
 	Hours                      workhours.Hours // working time (zero: always)
-	// Keep is how long a closed request is kept (default 7 days); MaxAge is the
-	// longest life of any request (default 30 days).
+	// Keep is how long a closed request is kept (default
+	// defaults.CallbackKeepDays); MaxAge is the longest life of any request
+	// (default defaults.CallbackMaxAge).
 	Keep, MaxAge time.Duration
-	DailyCap     int           // requests per chat and day (default 3)
+	DailyCap     int           // requests per chat and day (default defaults.CallbackDailyCap)
 	DraftTTL     time.Duration // a request being written is forgotten after this (default 1h)
 	// Lease is how long one replica has a due step to itself (default 1 min).
 	Lease time.Duration
@@ -203,32 +206,27 @@ type CallbackConfig struct {
 	TakenAfter func(district string, wait time.Duration)
 }
 
-// Defaults of CallbackConfig.
+// Defaults of CallbackConfig that are not settings (those are in config/defaults).
 const (
-	DefaultCallbackRemind   = 2 * time.Hour
-	DefaultCallbackEscalate = 4 * time.Hour
-	DefaultCallbackKeep     = 7 * 24 * time.Hour
-	DefaultCallbackMaxAge   = 30 * 24 * time.Hour
-	DefaultCallbackCap      = 3
 	DefaultCallbackDraftTTL = time.Hour
 	DefaultCallbackLease    = time.Minute
 )
 
 func (c CallbackConfig) withDefaults() CallbackConfig {
 	if c.RemindAfter <= 0 {
-		c.RemindAfter = DefaultCallbackRemind
+		c.RemindAfter = defaults.CallbackRemindAfter
 	}
 	if c.EscalateAfter <= 0 {
-		c.EscalateAfter = DefaultCallbackEscalate
+		c.EscalateAfter = defaults.CallbackEscalateAfter
 	}
 	if c.Keep <= 0 {
-		c.Keep = DefaultCallbackKeep
+		c.Keep = defaults.CallbackKeepDays * 24 * time.Hour
 	}
 	if c.MaxAge <= 0 {
-		c.MaxAge = DefaultCallbackMaxAge
+		c.MaxAge = defaults.CallbackMaxAge
 	}
 	if c.DailyCap <= 0 {
-		c.DailyCap = DefaultCallbackCap
+		c.DailyCap = defaults.CallbackDailyCap
 	}
 	if c.DraftTTL <= 0 {
 		c.DraftTTL = DefaultCallbackDraftTTL

@@ -45,6 +45,27 @@ const (
 	StateTTL = 30 * 24 * time.Hour
 )
 
+// Callback requests.
+const (
+	// CallbackRemindAfter is the working time a request may wait unclaimed
+	// before the team is reminded (CALLBACK_REMIND_AFTER,
+	// handlers.CallbackConfig.RemindAfter).
+	CallbackRemindAfter = 2 * time.Hour
+	// CallbackEscalateAfter is the working time after which an unclaimed
+	// request goes to the staff with all districts (CALLBACK_ESCALATE_AFTER,
+	// handlers.CallbackConfig.EscalateAfter).
+	CallbackEscalateAfter = 4 * time.Hour
+	// CallbackKeepDays is how many days a closed request is kept
+	// (CALLBACK_KEEP_DAYS, handlers.CallbackConfig.Keep).
+	CallbackKeepDays = 7
+	// CallbackMaxAge is the longest life of any request (CALLBACK_MAX_AGE,
+	// handlers.CallbackConfig.MaxAge).
+	CallbackMaxAge = 30 * 24 * time.Hour
+	// CallbackDailyCap is how many requests one chat may send per day
+	// (CALLBACK_DAILY_CAP, handlers.CallbackConfig.DailyCap).
+	CallbackDailyCap = 3
+)
+
 // Announcements.
 const (
 	// BroadcastRate is messages per second over all chats and replicas; Telegram

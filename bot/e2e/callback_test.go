@@ -17,6 +17,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot"
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 	"github.com/heidekreis/sozialraumbot/handlers/rueckruf"
 	"github.com/heidekreis/sozialraumbot/handlers/workhours"
@@ -40,30 +41,6 @@ const (
 )
 
 var berlinLoc, _ = time.LoadLocation("Europe/Berlin")
-
-// clock is the conversation's time, moved by the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // at is a time in Berlin: "2026-12-01 09:00" (a Tuesday).
 func at(s string) time.Time {
@@ -100,7 +77,7 @@ func (e *events) String() string {
 }
 
 // callbackConfig is the conversation's configuration for these tests.
-func callbackConfig(rdb redis.UniversalClient, prefix string, clk *clock, ev *events) func(*handlers.Config) {
+func callbackConfig(rdb redis.UniversalClient, prefix string, clk *handlerstest.Clock, ev *events) func(*handlers.Config) {
 	return func(hc *handlers.Config) {
 		hc.Now = clk.Now
 		hc.Staff = []handlers.StaffMember{
@@ -120,12 +97,12 @@ func callbackConfig(rdb redis.UniversalClient, prefix string, clk *clock, ev *ev
 	}
 }
 
-func callbackWorld(t *testing.T, clk *clock, c config) *world {
+func callbackWorld(t *testing.T, clk *handlerstest.Clock, c config) *world {
 	t.Helper()
 	return callbackWorldEvents(t, clk, c, &events{})
 }
 
-func callbackWorldEvents(t *testing.T, clk *clock, c config, ev *events) *world {
+func callbackWorldEvents(t *testing.T, clk *handlerstest.Clock, c config, ev *events) *world {
 	t.Helper()
 	if c.api == nil {
 		c.api = fakeapi.Start(t, fakeapi.WithToken(token), fakeapi.WithUsername("SozialraumBot"))
@@ -228,7 +205,7 @@ func parentDialogue(t *testing.T, w *world, parent int64, place, district string
 // button, the team group's message, "Übernehmen" and "Erledigt", /rueckruf,
 // and the deletion a week after "Erledigt" that scrubs the team message.
 func TestCallbackWithSharedContact(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	ev := &events{}
 	w := callbackWorldEvents(t, clk, config{}, ev)
 	ctx := context.Background()
@@ -409,7 +386,7 @@ func noTrace(t *testing.T, w *world, chatID int64, words ...string) {
 // both pressing "Übernehmen" at the same moment on two replicas: exactly one
 // wins, both messages show the winner, the parent hears of it once.
 func TestCallbackTypedNumberAndTwoReplicasRace(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	a := callbackWorld(t, clk, config{mode: bot.ModeWebhook})
 	b := callbackWorld(t, clk, config{mode: bot.ModeWebhook, api: a.api, rdb: a.rdb, prefix: a.prefix})
 	hook := func(w *world, u models.Update) int64 {
@@ -493,7 +470,7 @@ func TestCallbackTypedNumberAndTwoReplicasRace(t *testing.T) {
 // TestCallbackRefusals: someone else's contact card, no consent (nothing
 // stored), a press by a group member who is not staff, and /rueckruf in a group.
 func TestCallbackRefusals(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	w := callbackWorld(t, clk, config{})
 	ctx := context.Background()
 
@@ -591,7 +568,7 @@ func TestCallbackRefusals(t *testing.T) {
 // 11:00), with its details and buttons; that message is edited with the
 // others when it is taken.
 func TestCallbackReminderAndEscalation(t *testing.T) {
-	clk := &clock{t: at("2026-12-04 15:00")} // a Friday
+	clk := handlerstest.NewClock(at("2026-12-04 15:00")) // a Friday
 	w := callbackWorld(t, clk, config{})
 	summary := parentDialogue(t, w, parentA, "Walsrode", "walsrode", true)
 	team := one(t, w.step(pressOf(t, parentA, summary, "v1|q|ok|")), "sendMessage", teamGroup)
@@ -639,7 +616,7 @@ func TestCallbackReminderAndEscalation(t *testing.T) {
 // TestCallbackExpiresUnclaimed: a request nobody takes is deleted at its
 // maximum age and its team message scrubbed.
 func TestCallbackExpiresUnclaimed(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	w := callbackWorld(t, clk, config{})
 	summary := parentDialogue(t, w, parentA, "Walsrode", "walsrode", true)
 	team := one(t, w.step(pressOf(t, parentA, summary, "v1|q|ok|")), "sendMessage", teamGroup)
@@ -666,7 +643,7 @@ func TestCallbackExpiresUnclaimed(t *testing.T) {
 // draft with the number goes) and after one was sent (it is withdrawn, the team
 // message scrubbed); afterwards Redis holds nothing of the parent.
 func TestCallbackLoeschenMidway(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	w := callbackWorld(t, clk, config{})
 	ctx := context.Background()
 	erase := func() {
@@ -711,7 +688,7 @@ func TestCallbackLoeschenMidway(t *testing.T) {
 // is waited out (the next due step after retry_after edits it); a team message
 // Telegram refuses to edit is deleted instead.
 func TestCallbackScrubRetriesAndFallsBack(t *testing.T) {
-	clk := &clock{t: at("2026-12-01 09:00")}
+	clk := handlerstest.NewClock(at("2026-12-01 09:00"))
 	w := callbackWorld(t, clk, config{})
 	withdraw := func() fakeapi.Request {
 		t.Helper()

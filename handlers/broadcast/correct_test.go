@@ -12,6 +12,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/ical"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
@@ -25,7 +26,7 @@ func TestCorrectAndRecall1000(t *testing.T) {
 	ctx := context.Background()
 	const n = 1000
 	loc := berlin(t)
-	clk := newClock(time.Date(2027, 1, 5, 10, 0, 0, 0, loc))
+	clk := handlerstest.NewClock(time.Date(2027, 1, 5, 10, 0, 0, 0, loc))
 	api := fakeapi.Start(t)
 	var chats []int64
 	for i := range int64(n) {
@@ -177,7 +178,7 @@ func TestCorrectAndRecall1000(t *testing.T) {
 // recipient without calling deleteMessage. A running broadcast is not recalled.
 func TestRecallAfter48Hours(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(time.Date(2027, 1, 5, 10, 0, 0, 0, berlin(t)))
+	clk := handlerstest.NewClock(time.Date(2027, 1, 5, 10, 0, 0, 0, berlin(t)))
 	api := fakeapi.Start(t)
 	s := &subs{chats: []int64{1, 2, 3}, unsub: make(chan int64, 3)}
 	opts := fastOpts()

@@ -286,6 +286,30 @@ func TestForgetDuringSendIsNotCountedTwice(t *testing.T) {
 	}
 }
 
+// takenOver returns a replier whose first call to chat loses the recipient's
+// lock (lockKey vanishes, as after a Redis failover) and waits until another
+// worker, having taken the entry over, calls the chat again; then it returns.
+// The test opens the gate in a cleanup registered after the worker's, so that
+// no call stays held when the worker stops.
+func takenOver(s *Service, lockKey string, chat int64) (*fakeReplier, *gate) {
+	g := newGate(chat)
+	g.during[chat] = func() { s.rdb.Del(context.Background(), lockKey) }
+	r := newReplier()
+	var once sync.Once
+	r.before = func(c int64) error {
+		if c == chat {
+			g.mu.Lock()
+			second := g.calls[chat] == 1
+			g.mu.Unlock()
+			if second { // the takeover's call: now the first one may return
+				defer once.Do(func() { g.open(chat) })
+			}
+		}
+		return g.hold(c)
+	}
+	return r, g
+}
+
 // A send during which the recipient's lock is lost (a slow send alone keeps it:
 // the worker renews it while it waits; here the lock key vanishes, as after a
 // Redis failover) so that another worker takes the entry over (XAUTOCLAIM):
@@ -300,21 +324,7 @@ func TestSlowSendTakenOverIsCountedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newGate(1)
-	g.during[1] = func() { s.rdb.Del(ctx, s.lockKey(id, "1")) } // the lease is lost while the send waits
-	r := newReplier()
-	var once sync.Once
-	r.before = func(chat int64) error {
-		if chat == 1 {
-			g.mu.Lock()
-			second := g.calls[1] == 1
-			g.mu.Unlock()
-			if second { // the takeover's send: now the first one may return
-				defer once.Do(func() { g.open(1) })
-			}
-		}
-		return g.hold(chat)
-	}
+	r, g := takenOver(s, s.lockKey(id, "1"), 1)
 	stop, _ := runWorker(t, s, r)
 	t.Cleanup(g.openAll)
 	waitDone(t, s, id)
@@ -353,21 +363,7 @@ func TestSlowRecallTakenOverIsCountedOnce(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("Recall = %s, %d, %v", job, n, err)
 	}
-	g := newGate(1)
-	g.during[1] = func() { s.rdb.Del(ctx, s.lockKey(job, "1")) } // the lease is lost while the deletion waits
-	r := newReplier()
-	var once sync.Once
-	r.before = func(chat int64) error {
-		if chat == 1 {
-			g.mu.Lock()
-			second := g.calls[1] == 1
-			g.mu.Unlock()
-			if second { // the takeover's deletion: now the first one may return
-				defer once.Do(func() { g.open(1) })
-			}
-		}
-		return g.hold(chat)
-	}
+	r, g := takenOver(s, s.lockKey(job, "1"), 1)
 	stop, _ := runWorker(t, s, r)
 	t.Cleanup(g.openAll)
 	waitDone(t, s, job)

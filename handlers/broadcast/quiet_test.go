@@ -10,6 +10,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -50,7 +51,7 @@ func TestParseQuietHours(t *testing.T) {
 // the broadcast reaches quiet hours in the middle.
 type clockAfter struct {
 	next broadcast.Sender
-	clk  *clock
+	clk  *handlerstest.Clock
 	n    int
 	to   time.Time
 	mu   sync.Mutex
@@ -95,7 +96,7 @@ func (c *clockAfter) DeleteMessage(ctx context.Context, chat int64, id int) erro
 func TestQuietHoursPauseAndResume(t *testing.T) {
 	ctx := context.Background()
 	loc := berlin(t)
-	clk := newClock(time.Date(2026, 12, 1, 19, 58, 0, 0, loc))
+	clk := handlerstest.NewClock(time.Date(2026, 12, 1, 19, 58, 0, 0, loc))
 	api := fakeapi.Start(t)
 	var chats []int64
 	for i := range int64(50) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -20,7 +21,7 @@ import (
 func TestRemindersSentOnce(t *testing.T) {
 	ctx := context.Background()
 	loc := berlin(t)
-	clk := newClock(time.Date(2027, 1, 10, 12, 0, 0, 0, loc))
+	clk := handlerstest.NewClock(time.Date(2027, 1, 10, 12, 0, 0, 0, loc))
 	api := fakeapi.Start(t)
 	var chats []int64
 	for i := range int64(20) {

@@ -11,6 +11,7 @@ import (
 	"github.com/heidekreis/sozialraumbot/bot/fakeapi"
 	"github.com/heidekreis/sozialraumbot/handlers"
 	"github.com/heidekreis/sozialraumbot/handlers/broadcast"
+	"github.com/heidekreis/sozialraumbot/handlers/handlerstest"
 	"github.com/heidekreis/sozialraumbot/handlers/redisstore/redistest"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestScheduledStartsOnceAcrossReplicasAndRestart(t *testing.T) {
 	ctx := context.Background()
 	loc := berlin(t)
-	clk := newClock(time.Date(2026, 12, 1, 9, 0, 0, 0, loc))
+	clk := handlerstest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, loc))
 	api := fakeapi.Start(t)
 	chats := []int64{201, 202, 203, 204, 205, 206, 207, 208}
 	s := &subs{chats: chats, unsub: make(chan int64, len(chats))}
@@ -99,7 +100,7 @@ func TestScheduledStartsOnceAcrossReplicasAndRestart(t *testing.T) {
 // A scheduled broadcast can be cancelled before it starts; it never starts then.
 func TestScheduledCancel(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(time.Date(2026, 12, 1, 9, 0, 0, 0, berlin(t)))
+	clk := handlerstest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, berlin(t)))
 	api := fakeapi.Start(t)
 	s := &subs{chats: []int64{1, 2}, unsub: make(chan int64, 2)}
 	opts := fastOpts()
@@ -133,7 +134,7 @@ func TestScheduledCancel(t *testing.T) {
 // out and another replica took over and queued it) must not queue it again.
 func TestScheduledSlowClaimerDoesNotQueueTwice(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(time.Date(2026, 12, 1, 9, 0, 0, 0, berlin(t)))
+	clk := handlerstest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, berlin(t)))
 	chats := []int64{301, 302, 303}
 	s := &subs{chats: chats, unsub: make(chan int64, len(chats))}
 	prefix := redistest.Prefix(t)

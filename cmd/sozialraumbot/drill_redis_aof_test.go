@@ -23,7 +23,7 @@ import (
 // restart until every parent is answered normally again (/abo works), and
 // asserts: every question answered exactly once, the outage answered at all,
 // and every parent recovered although the old chat locks' lease (LOCK_LEASE
-// 1m here) has not run out: the bot gives back its own locks as soon as Redis
+// 5m here) has not run out: the bot gives back its own locks as soon as Redis
 // answers. (Before: chats whose lock was in the AOF waited out the lock's
 // lease, 30 s by default.)
 //
@@ -37,7 +37,7 @@ func TestDrillRedisKillAOF(t *testing.T) {
 		ReadTimeout: 250 * time.Millisecond, WriteTimeout: 250 * time.Millisecond, PoolTimeout: 250 * time.Millisecond,
 		MaxRetries: -1})
 	app := startDrillAppWith(t, map[string]string{"TELEGRAM_API_URL": api.URL(), "REDIS_URL": rs.url(),
-		"REDIS_PREFIX": "drill", "LOG_LEVEL": "info", "LOCK_LEASE": "1m"},
+		"REDIS_PREFIX": "drill", "LOG_LEVEL": "info", "LOCK_LEASE": "5m"},
 		appOptions{redis: rdb, chatPace: bot.NoChatPace})
 	places := drillPlaces(t, 20)
 	const parents = 40
@@ -160,19 +160,17 @@ func TestDrillRedisKillAOF(t *testing.T) {
 	up, down := float64(answered[0].Load())/window.Seconds(), float64(answered[1].Load())/window.Seconds()
 	t.Logf("Redis SIGKILL and AOF restart under load: %d questions, lost %d, duplicates %d; "+
 		"answers/s with Redis %.0f, without Redis %.0f (%.0f%%); every parent answered normally again %s after the restart "+
-		"(lock lease 1m)", total, lost, extra.Load(), up, down, 100*down/max(up, 1), worst.Round(time.Millisecond))
+		"(lock lease 5m)", total, lost, extra.Load(), up, down, 100*down/max(up, 1), worst.Round(time.Millisecond))
 	if lost != 0 || extra.Load() != 0 {
 		t.Errorf("lost %d, duplicates %d; want none", lost, extra.Load())
 	}
 	if answered[1].Load() == 0 {
 		t.Error("nothing was answered while Redis was down")
 	}
-	// Waiting for the old locks would take up to the lease (1m here, 30 s by
-	// default); a quarter of it leaves room for a slow machine and still tells
-	// them apart.
-	if worst >= time.Minute/4 {
-		t.Errorf("recovery took %s: the chats waited for their old locks' lease", worst)
-	}
+	// No time limit is asserted: waiting for the old locks would take the whole
+	// lease (5m here), far longer than each parent waits for an answer
+	// (drillWait), so a recovery that waits for the lease fails above as
+	// "answers within", however slow the machine is.
 	if !strings.Contains(app.log.String(), "redis available again") {
 		t.Error("the recovery was not logged")
 	}

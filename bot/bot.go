@@ -59,6 +59,12 @@ type Options struct {
 	// deduplication only.
 	Redis     redis.UniversalClient
 	KeyPrefix string // prefix of every Redis key (default defaults.RedisPrefix)
+	// StateKey, when set, names the Redis key of a chat's conversation state
+	// (on the same Redis node as the inbox: with Cluster, under the same hash
+	// tag). The inbox scripts read it along with each update they hand out, and
+	// the conversation gets it through handlers.WithPrefetched: the state costs
+	// no round trip of its own.
+	StateKey func(chatID int64) string
 
 	Mode    Mode // ModePolling (the zero value) or ModeWebhook
 	Webhook WebhookOptions
@@ -158,7 +164,7 @@ func New(opts Options) (*Bot, error) {
 	b.sender = NewSender(api, b.apiURL, opts.HTTPClient, opts.Metrics)
 	if opts.Redis != nil {
 		b.inbox = &inbox{c: opts.Redis, prefix: opts.KeyPrefix, lease: opts.LockLease,
-			dedupTTL: opts.DedupTTL, cap: opts.MaxPendingPerChat}
+			dedupTTL: opts.DedupTTL, cap: opts.MaxPendingPerChat, stateKey: chatStateKey(opts.StateKey)}
 	}
 	return b, nil
 }

@@ -69,7 +69,11 @@ func (d *dispatcher) next(c *chat) bool {
 		c.local = c.local[1:]
 		skipped := c.skipped
 		c.skipped = 0
+		if c.held != nil {
+			c.held.head.state = nil // this turn may change the state read along with it
+		}
 		d.mu.Unlock()
+		c.head.state = nil
 		c.cur = d.handleLocal(j, skipped)
 		return true
 	}
@@ -115,7 +119,7 @@ func (d *dispatcher) next(c *chat) bool {
 
 // finish ends the turn whose replies are delivered: an update held in memory
 // is accepted; an inbox update is completed (marked done and popped, the next
-// head comes back with the lock renewed, or the lock is released when the chat
+// head comes back with the lock kept, or the lock is released when the chat
 // is empty). When Redis fails here, the update is remembered as finished and
 // marked done once Redis is back, and the chat's lock given back then.
 func (d *dispatcher) finish(c *chat) {

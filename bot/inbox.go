@@ -30,16 +30,32 @@ type inbox struct {
 	lease    time.Duration // lock lifetime without renewal
 	dedupTTL time.Duration
 	cap      int // updates kept per chat (head included)
+	// stateKey names the Redis key of the state of the chat with this ordering
+	// key, read along with each head the scripts hand out ("" or nil: none).
+	stateKey func(key string) string
 }
 
 // inboxTTL bounds how long a queued update (which may hold a message text) is
-// kept in Redis: Telegram gives up on unconfirmed updates after 24 hours, too.
+// kept in Redis: a chat's list expires inboxTTL after the push that created it
+// (Telegram gives up on unconfirmed updates after 24 hours, too).
 const inboxTTL = 24 * time.Hour
 
 func (q *inbox) listKey(key string) string { return q.prefix + ":inbox:" + key }
 func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" }
 func (q *inbox) lockKey(key string) string { return q.prefix + ":lock:" + key }
 func (q *inbox) seenPrefix() string        { return q.prefix + ":seen:" }
+
+// stateArgs returns the state key of the chat with this ordering key for the
+// scripts' KEYS (the list key when there is none: every key a script may touch
+// is declared) and the flag that tells the script whether to read it.
+func (q *inbox) stateArgs(key string) (string, string) {
+	if q.stateKey != nil {
+		if k := q.stateKey(key); k != "" {
+			return k, "1"
+		}
+	}
+	return q.listKey(key), "0"
+}
 
 // entry is one update to push.
 type entry struct {
@@ -84,16 +100,21 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 		}
 		raws[e.key] = append(raws[e.key], e.raw)
 	}
-	keys := make([]string, 0, 1+2*len(order))
+	keys := make([]string, 0, 1+3*len(order))
 	keys = append(keys, q.pendingKey())
-	args := make([]any, 0, 5+3*len(order)+len(es))
+	args := make([]any, 0, 5+4*len(order)+len(es))
 	args = append(args, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second),
 		int64(inboxTTL/time.Second), q.cap)
 	res := pushResult{claims: make([]*claim, len(order))}
+	skeys := make([]string, len(order))
 	for i, k := range order {
 		res.claims[i] = newClaim(k)
-		keys = append(keys, q.listKey(k), q.lockKey(k))
-		args = append(args, k, res.claims[i].token, len(raws[k]))
+		skey, read := q.stateArgs(k)
+		if read == "1" {
+			skeys[i] = skey
+		}
+		keys = append(keys, q.listKey(k), q.lockKey(k), skey)
+		args = append(args, k, res.claims[i].token, read, len(raws[k]))
 		for _, r := range raws[k] {
 			args = append(args, r)
 		}
@@ -113,7 +134,7 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 		}
 		n, _ := part[0].(int64) // what the cap dropped, then the acquire answer
 		res.dropped += int(n)
-		h, err := parseHead(part[1:])
+		h, err := parseHead(part[1:], skeys[i])
 		if err != nil {
 			return res, fmt.Errorf("inbox push: %w", err)
 		}
@@ -144,6 +165,16 @@ type head struct {
 	raw     []byte // the oldest update, with headReady
 	id      string // its update_id as read by Redis; "" when Redis could not read it
 	rerun   bool   // its id was marked running: a holder died while handling it
+	// state is the chat's state as stored when the head was handed out
+	// (inbox.stateKey), with headReady; nil when none was read.
+	state *prefetched
+}
+
+// prefetched is a value read along with a head: the key and, when found, the value.
+type prefetched struct {
+	key   string
+	value []byte
+	found bool
 }
 
 // acquire takes the chat's lock if it is free and returns its oldest update
@@ -151,12 +182,16 @@ type head struct {
 // all the same: the script may have run.
 func (q *inbox) acquire(ctx context.Context, key string) (*claim, head, error) {
 	c := newClaim(key)
-	v, err := acquireScript.Run(ctx, q.c, []string{q.listKey(key), q.lockKey(key), q.pendingKey()},
-		c.token, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), key).Slice()
+	skey, read := q.stateArgs(key)
+	v, err := acquireScript.Run(ctx, q.c, []string{q.listKey(key), q.lockKey(key), q.pendingKey(), skey},
+		c.token, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), key, read).Slice()
 	if err != nil {
 		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
 	}
-	h, err := parseHead(v)
+	if read != "1" {
+		skey = ""
+	}
+	h, err := parseHead(v, skey)
 	if err != nil {
 		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
 	}
@@ -171,16 +206,21 @@ type done struct {
 }
 
 // completeMany marks each finished update done, pops it and returns its chat's
-// next head (lock renewed), or releases the chat's lock when its list is empty:
+// next head (the lock kept), or releases the chat's lock when its list is empty:
 // one round trip for all of them.
 func (q *inbox) completeMany(ctx context.Context, ds []done) ([]head, error) {
-	keys := make([]string, 0, 1+2*len(ds))
+	keys := make([]string, 0, 1+3*len(ds))
 	keys = append(keys, q.pendingKey())
-	args := make([]any, 0, 3+3*len(ds))
-	args = append(args, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second))
-	for _, d := range ds {
-		keys = append(keys, q.listKey(d.claim.key), q.lockKey(d.claim.key))
-		args = append(args, d.claim.key, d.claim.token, d.id)
+	args := make([]any, 0, 3+4*len(ds))
+	args = append(args, q.seenPrefix(), int64(q.dedupTTL/time.Second), int64(inboxTTL/time.Second))
+	skeys := make([]string, len(ds))
+	for i, d := range ds {
+		skey, read := q.stateArgs(d.claim.key)
+		if read == "1" {
+			skeys[i] = skey
+		}
+		keys = append(keys, q.listKey(d.claim.key), q.lockKey(d.claim.key), skey)
+		args = append(args, d.claim.key, d.claim.token, d.id, read)
 	}
 	v, err := completeManyScript.Run(ctx, q.c, keys, args...).Slice()
 	if err != nil {
@@ -195,7 +235,7 @@ func (q *inbox) completeMany(ctx context.Context, ds []done) ([]head, error) {
 		if !ok {
 			return nil, fmt.Errorf("inbox complete: malformed answer")
 		}
-		if out[i], err = parseHead(part); err != nil {
+		if out[i], err = parseHead(part, skeys[i]); err != nil {
 			return nil, fmt.Errorf("inbox complete: %w", err)
 		}
 	}
@@ -267,8 +307,9 @@ func (q *inbox) unclaimed(ctx context.Context) ([]string, error) {
 	return keys, nil
 }
 
-// parseHead reads a script answer {status, skipped, head, id, was_running, flood}.
-func parseHead(v []any) (head, error) {
+// parseHead reads a script answer {status, skipped, head, id, was_running,
+// flood, state}; skey is the state key the script was asked to read ("" for none).
+func parseHead(v []any, skey string) (head, error) {
 	if len(v) == 0 {
 		return head{}, fmt.Errorf("empty script answer")
 	}
@@ -288,7 +329,7 @@ func parseHead(v []any) (head, error) {
 		}
 		return h, nil
 	}
-	if len(v) != 6 {
+	if len(v) != 7 {
 		return head{}, fmt.Errorf("script answer of %d parts", len(v))
 	}
 	raw, ok1 := v[2].(string)
@@ -304,5 +345,15 @@ func parseHead(v []any) (head, error) {
 		}
 	}
 	h.raw, h.id, h.rerun, h.flood = []byte(raw), id, rerun == 1, int(flood)
+	if skey != "" {
+		switch st := v[6].(type) {
+		case nil: // no state stored
+			h.state = &prefetched{key: skey}
+		case string:
+			h.state = &prefetched{key: skey, value: []byte(st), found: true}
+		default:
+			return head{}, fmt.Errorf("malformed state in script answer")
+		}
+	}
 	return h, nil
 }

@@ -48,7 +48,14 @@ import "github.com/redis/go-redis/v9"
 // reports its id and whether it was running. The id is read from the update's
 // JSON (Telegram and encoding/json both put update_id first); cjson is the
 // fallback for other layouts. A head without a readable id is returned with id
-// "" and the caller deduplicates in Go.
+// "" and the caller deduplicates in Go. first is the list's head when the
+// caller knows it (it just pushed it onto an empty list), else nil.
+//
+// Marking a fresh id is one SET NX; only an id seen before costs a GET to tell
+// "done" (skip it) from "run" (a holder died while handling it).
+//
+// state_of reads the chat's state key ("" for none) for the answer, so that the
+// conversation's state arrives in the round trip that hands out the update.
 //
 // Returns {head, id, was_running, skipped, flood} or {false, "", 0, skipped, flood} when empty.
 const headLua = `
@@ -69,10 +76,12 @@ local function marker_of(h)
   return nil
 end
 
-local function head_of(list, seenp, dttl)
+local function head_of(list, seenp, dttl, first)
   local skipped, flood = 0, 0
   while true do
-    local h = redis.call('LINDEX', list, 0)
+    local h = first
+    first = nil
+    if not h then h = redis.call('LINDEX', list, 0) end
     if not h then return {false, '', 0, skipped, flood} end
     local m = marker_of(h)
     if m then
@@ -82,35 +91,40 @@ local function head_of(list, seenp, dttl)
       local id = id_of(h)
       if not id then return {h, '', 0, skipped, flood} end
       local k = seenp .. id
-      local v = redis.call('GET', k)
-      if v == 'done' then
+      if redis.call('SET', k, 'run', 'NX', 'EX', dttl) then return {h, id, 0, skipped, flood} end
+      if redis.call('GET', k) == 'done' then
         redis.call('LPOP', list)
         skipped = skipped + 1
       else
-        if not v then redis.call('SET', k, 'run', 'EX', dttl) end
-        return {h, id, v and 1 or 0, skipped, flood}
+        return {h, id, 1, skipped, flood}
       end
     end
   end
 end
+
+local function state_of(skey)
+  if skey == '' then return false end
+  return redis.call('GET', skey)
+end
 `
 
 // acquireLua is the acquire step, shared by acquireScript and pushScript: it
-// takes the chat if its lock is free and returns its head.
+// takes the chat if its lock is free and returns its head and, when skey is not
+// "", the value of skey (the chat's state; false when none is stored).
 //
 // Returns {0} lock held by another holder (it will drain what was pushed);
 // {1, skipped} list empty (key left the pending set; the lock is not taken);
-// {2, skipped, head, id, was_running, flood} the lock is now held by token.
+// {2, skipped, head, id, was_running, flood, state} the lock is now held by token.
 const acquireLua = `
-local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat)
+local function acquire_chat(list, lock, pending, token, lttl, seenp, dttl, chat, skey, first)
   if not redis.call('SET', lock, token, 'NX', 'PX', lttl) then return {0} end
-  local r = head_of(list, seenp, dttl)
+  local r = head_of(list, seenp, dttl, first)
   if not r[1] then
     redis.call('SREM', pending, chat)
     redis.call('DEL', lock)
     return {1, r[4]}
   end
-  return {2, r[4], r[1], r[2], r[3], r[5]}
+  return {2, r[4], r[1], r[2], r[3], r[5], state_of(skey)}
 end
 `
 
@@ -143,38 +157,56 @@ end
 
 // acquireScript: a worker takes a chat (after a sweep).
 //
-// KEYS: list, lock, pending. ARGV: token, lock lease ms, seen prefix, dedup TTL s,
-// chat key. Returns as acquireLua.
+// KEYS: list, lock, pending, state (the list again when there is none). ARGV:
+// token, lock lease ms, seen prefix, dedup TTL s, chat key, "1" to read the
+// state key. Returns as acquireLua.
 var acquireScript = redis.NewScript(headLua + acquireLua + `
-return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+local skey = ''
+if ARGV[6] == '1' then skey = KEYS[4] end
+return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], skey, nil)
 `)
 
 // pushScript appends a batch of updates (a getUpdates batch or one webhook
-// update) to their chats' lists, bounds each list (capLua), refreshes the lists'
-// TTL, marks the chats pending and, for each chat, runs the acquire step: one
-// round trip and atomic. A chat it acquires goes to a worker with the lock held
-// and the head in hand, so an update of an idle chat costs push + complete.
+// update) to their chats' lists, bounds each list (capLua), marks the chats
+// pending and, for each chat, runs the acquire step: one round trip and atomic.
+// A chat it acquires goes to a worker with the lock held, the head and the
+// chat's state in hand, so an update of an idle chat costs push + complete.
 //
-// KEYS: pending, then list and lock of each chat. ARGV: lock lease ms, seen
-// prefix, dedup TTL s, inbox TTL s, cap, then per chat: chat key, token, n, n raw
-// updates in arrival order. Returns per chat {dropped, acquireLua answer...}.
+// A list the push creates gets the inbox TTL and joins the pending set; a list
+// that already existed has both (a non-empty list is always pending: SREM runs
+// only on an empty list, in the same script), so pushing onto it costs only the
+// RPUSH and the lock attempt. The TTL therefore counts from the moment a chat's
+// queue began: a queued update is never kept longer than that.
+//
+// KEYS: pending, then list, lock and state of each chat (the list again when
+// there is no state to read). ARGV: lock lease ms, seen prefix, dedup TTL s,
+// inbox TTL s, cap, then per chat: chat key, token, "1" to read the state key,
+// n, n raw updates in arrival order. Returns per chat {dropped, acquireLua
+// answer...}.
 var pushScript = redis.NewScript(headLua + acquireLua + capLua + `
 local pos = 6
 local cap = tonumber(ARGV[5])
 local out = {}
-for c = 1, (#KEYS - 1) / 2 do
-  local list, lock = KEYS[2 * c], KEYS[2 * c + 1]
-  local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 2])
-  pos = pos + 3
+for c = 1, (#KEYS - 1) / 3 do
+  local list, lock = KEYS[3 * c - 1], KEYS[3 * c]
+  local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 3])
+  local skey = ''
+  if ARGV[pos + 2] == '1' then skey = KEYS[3 * c + 1] end
+  local first = ARGV[pos + 4]
+  pos = pos + 4
   local len = 0
   for i = 1, n do
     len = redis.call('RPUSH', list, ARGV[pos])
     pos = pos + 1
   end
   local dropped = cap_list(list, len, cap, ARGV[2], ARGV[3])
-  redis.call('EXPIRE', list, ARGV[4])
-  redis.call('SADD', KEYS[1], chat)
-  local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
+  if len == n then
+    redis.call('EXPIRE', list, ARGV[4])
+    redis.call('SADD', KEYS[1], chat)
+  else
+    first = nil
+  end
+  local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat, skey, first)
   table.insert(r, 1, dropped)
   out[c] = r
 end
@@ -182,39 +214,48 @@ return out
 `)
 
 // completeLua finishes the handled head and returns the next one, keeping the
-// lock (renewed), or releases the lock when the list is empty.
+// lock, or releases the lock when the list is empty. The next head comes with
+// the chat's state (skey, as acquireLua): it is read after the finished
+// update's state was saved. The lock is not renewed here: the lease keeper
+// renews every held lock every third of the lease (lease.go), so a renewal per
+// update would be a command that changes nothing.
 //
 // Returns {3} the lock was lost (the id is still marked done; nothing popped);
 // {1, skipped, flood} list empty: key left the pending set and the lock is released;
-// {2, skipped, head, id, was_running, flood} the next head, lock held and renewed.
+// {2, skipped, head, id, was_running, flood, state} the next head, lock held.
 const completeLua = `
-local function complete_chat(list, lock, pending, token, lttl, seenp, dttl, chat, done)
+local function complete_chat(list, lock, pending, token, seenp, dttl, chat, done, skey, ittl)
   if done ~= '' then redis.call('SET', seenp .. done, 'done', 'EX', dttl) end
   if redis.call('GET', lock) ~= token then return {3} end
   local h = redis.call('LPOP', list)
-  if h and done ~= '' and id_of(h) ~= done then redis.call('LPUSH', list, h) end
-  local r = head_of(list, seenp, dttl)
+  if h and done ~= '' and id_of(h) ~= done then
+    redis.call('LPUSH', list, h)
+    redis.call('EXPIRE', list, ittl) -- the LPOP may have emptied (deleted) the list
+  end
+  local r = head_of(list, seenp, dttl, nil)
   if not r[1] then
     redis.call('SREM', pending, chat)
     redis.call('DEL', lock)
     return {1, r[4], r[5]}
   end
-  redis.call('PEXPIRE', lock, lttl)
-  return {2, r[4], r[1], r[2], r[3], r[5]}
+  return {2, r[4], r[1], r[2], r[3], r[5], state_of(skey)}
 end
 `
 
 // completeManyScript completes one handled head in each of several chats (the
 // ones whose replies were delivered while the previous call was on its way).
 //
-// KEYS: pending, then list and lock of each chat. ARGV: lock lease ms, seen
-// prefix, dedup TTL s, then per chat: chat key, token, finished update_id ("" when
-// unknown). Returns one completeLua answer per chat.
+// KEYS: pending, then list, lock and state of each chat (the list again when
+// there is no state to read). ARGV: seen prefix, dedup TTL s, inbox TTL s, then
+// per chat: chat key, token, finished update_id ("" when unknown), "1" to read
+// the state key. Returns one completeLua answer per chat.
 var completeManyScript = redis.NewScript(headLua + completeLua + `
 local out = {}
-for c = 1, (#KEYS - 1) / 2 do
-  local a = 4 + 3 * (c - 1)
-  out[c] = complete_chat(KEYS[2 * c], KEYS[2 * c + 1], KEYS[1], ARGV[a + 1], ARGV[1], ARGV[2], ARGV[3], ARGV[a], ARGV[a + 2])
+for c = 1, (#KEYS - 1) / 3 do
+  local a = 4 + 4 * (c - 1)
+  local skey = ''
+  if ARGV[a + 3] == '1' then skey = KEYS[3 * c + 1] end
+  out[c] = complete_chat(KEYS[3 * c - 1], KEYS[3 * c], KEYS[1], ARGV[a + 1], ARGV[1], ARGV[2], ARGV[a], ARGV[a + 2], skey, ARGV[3])
 end
 return out
 `)

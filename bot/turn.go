@@ -24,7 +24,7 @@ func (d *dispatcher) handleLocal(j *job, skipped int) *turn {
 	}
 	m := j.m
 	m.update.Skipped = skipped
-	d.call(m, t)
+	d.call(m, t, nil)
 	return t
 }
 
@@ -55,14 +55,15 @@ func (d *dispatcher) handleHead(c *chat) *turn {
 		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", u.ID)
 	}
 	m.update.Skipped = h.flood
-	d.call(m, t)
+	d.call(m, t, h.state)
 	return t
 }
 
 // call runs the conversation with a timeout and a recorder as its Replier,
 // recovering a panic; the turn gets the replies recorded (also those before a
-// panic).
-func (d *dispatcher) call(m mapped, t *turn) {
+// panic). state, when not nil, is the chat's state read along with the update:
+// the conversation's store takes it from the context instead of asking Redis.
+func (d *dispatcher) call(m mapped, t *turn, state *prefetched) {
 	rec := &recorder{}
 	rec.admins, _ = d.api.(handlers.AdminChecker) // a question for the Bot API, asked at once
 	d.metrics.InFlight(1)
@@ -80,6 +81,9 @@ func (d *dispatcher) call(m mapped, t *turn) {
 	}()
 	ctx, cancel := context.WithTimeout(d.baseCtx, d.timeout)
 	defer cancel()
+	if state != nil {
+		ctx = handlers.WithPrefetched(ctx, &handlers.Prefetched{Key: state.key, Value: state.value, Found: state.found})
+	}
 	if err := d.conv.Handle(ctx, rec, m.update); err != nil {
 		d.log.Error("handling update failed", "update_id", m.update.ID, "kind", m.kind, "err", err)
 	}

@@ -296,4 +296,23 @@ func ignoredType(u *models.Update) string {
 }
 
 func chatKey(id int64) string { return "c" + strconv.FormatInt(id, 10) }
+
+// chatStateKey maps an ordering key to the state key of its chat (f's answer),
+// "" for keys that are not a chat's (inline queries); nil for a nil f.
+func chatStateKey(f func(chatID int64) string) func(key string) string {
+	if f == nil {
+		return nil
+	}
+	return func(key string) string {
+		rest, ok := strings.CutPrefix(key, "c")
+		if !ok {
+			return ""
+		}
+		id, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil {
+			return ""
+		}
+		return f(id)
+	}
+}
 func userKey(id int64) string { return "u" + strconv.FormatInt(id, 10) }

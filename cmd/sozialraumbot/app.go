@@ -113,6 +113,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		Conversation: a.live,
 		Redis:        a.rdb,
 		KeyPrefix:    cfg.Redis.Prefix,
+		StateKey:     a.store.StateKey,
 		Mode:         botMode(cfg.Telegram.Mode),
 		Webhook: bot.WebhookOptions{
 			Listen:      cfg.Telegram.WebhookListen,

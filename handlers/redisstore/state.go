@@ -20,15 +20,22 @@ type envelope struct {
 }
 
 // LoadState returns the chat's state, or the zero State when none is stored or the
-// stored value cannot be understood (that value is then deleted).
+// stored value cannot be understood (that value is then deleted). A value the
+// transport prefetched for this chat's key (handlers.WithPrefetched) is used
+// instead of asking Redis.
 func (s *Store) LoadState(ctx context.Context, chatID int64) (handlers.State, error) {
 	key := s.chatKey(chatID)
-	raw, err := s.c.Get(ctx, key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return handlers.State{}, nil
+	raw, found, ok := handlers.TakePrefetched(ctx, key)
+	if !ok {
+		var err error
+		raw, err = s.c.Get(ctx, key).Bytes()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return handlers.State{}, unavailable("load state", err)
+		}
+		found = err == nil
 	}
-	if err != nil {
-		return handlers.State{}, unavailable("load state", err)
+	if !found {
+		return handlers.State{}, nil
 	}
 	st, ok := decodeState(raw)
 	if !ok {
@@ -45,6 +52,10 @@ func (s *Store) discardState(ctx context.Context, chatID int64) error {
 	}
 	return nil
 }
+
+// StateKey is the Redis key of the chat's state: the transport's inbox scripts
+// read it along with the chat's update (bot.Options.StateKey).
+func (s *Store) StateKey(chatID int64) string { return s.chatKey(chatID) }
 
 // SaveState stores the chat's state and (re)starts its TTL.
 func (s *Store) SaveState(ctx context.Context, chatID int64, st handlers.State) error {

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/agnivade/levenshtein"
 )
 
 // maxGap is how many words may stand between two words of a pattern
@@ -25,6 +23,7 @@ type pattern struct {
 // wordPat matches one word: exactly, or by its beginning (a stem, "schlag*").
 type wordPat struct {
 	s      string
+	n      int // letters (runes) in s
 	prefix bool
 }
 
@@ -40,7 +39,7 @@ func compile(src string) pattern {
 			a = strings.TrimSuffix(a, "*")
 			for _, v := range spellings(a) {
 				if n := words(v); len(n) == 1 {
-					alts = append(alts, wordPat{s: n[0], prefix: prefix})
+					alts = append(alts, wordPat{s: n[0], n: utf8.RuneCountInString(n[0]), prefix: prefix})
 				}
 			}
 		}
@@ -61,7 +60,8 @@ func spellings(w string) []string {
 	return []string{w, r.Replace(w)}
 }
 
-// matchWord reports whether the normalised word w matches p.
+// matchWord reports whether the normalised word w matches p. It allocates
+// nothing: it runs for every word of every message against every pattern.
 func (p wordPat) matchWord(w string) bool {
 	if p.prefix {
 		if strings.HasPrefix(w, p.s) {
@@ -69,22 +69,26 @@ func (p wordPat) matchWord(w string) bool {
 		}
 		// A misspelt stem: the word's beginning of about the stem's length
 		// (one letter more or less) within one typo.
-		stem, rw := []rune(p.s), []rune(w)
-		if len(stem) < minFuzzy-1 {
+		if p.n < minFuzzy-1 {
 			return false
 		}
-		for n := len(stem) - 1; n <= len(stem)+1 && n <= len(rw); n++ {
-			if levenshtein.ComputeDistance(string(rw[:n]), p.s) <= 1 {
+		n, end := 0, 0 // letters and bytes of w's beginning
+		for _, r := range w {
+			if n > p.n+1 {
+				break
+			}
+			if n >= p.n-1 && withinOneEdit(w[:end], p.s) {
 				return true
 			}
+			n++
+			end += utf8.RuneLen(r)
 		}
-		return false
+		return n >= p.n-1 && n <= p.n+1 && withinOneEdit(w[:end], p.s)
 	}
 	if w == p.s {
 		return true
 	}
-	return len([]rune(p.s)) >= minFuzzy && abs(len([]rune(w))-len([]rune(p.s))) <= 1 &&
-		levenshtein.ComputeDistance(w, p.s) <= 1
+	return p.n >= minFuzzy && abs(utf8.RuneCountInString(w)-p.n) <= 1 && withinOneEdit(w, p.s)
 }
 
 func abs(x int) int {
@@ -92,6 +96,30 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// withinOneEdit reports whether a and b differ by at most one letter inserted,
+// deleted or replaced (Levenshtein distance <= 1, by runes), without
+// allocating: what is left after their common beginning and common end must be
+// at most one letter on each side.
+func withinOneEdit(a, b string) bool {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			break
+		}
+		a, b = a[na:], b[nb:]
+	}
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeLastRuneInString(a)
+		rb, nb := utf8.DecodeLastRuneInString(b)
+		if ra != rb {
+			break
+		}
+		a, b = a[:len(a)-na], b[:len(b)-nb]
+	}
+	return utf8.RuneCountInString(a) <= 1 && utf8.RuneCountInString(b) <= 1
 }
 
 // match finds the pattern in ws and returns the positions of its words, or nil.
@@ -132,12 +160,27 @@ func (p pattern) matchAt(ws []string, start int) []int {
 	return pos
 }
 
+// anyMatch reports whether w, or for an Arabic word w without one of its
+// proclitics (at least two letters must remain), matches one of alts.
 func anyMatch(alts []wordPat, w string) bool {
-	for _, v := range variants(w) {
-		for _, a := range alts {
-			if a.matchWord(v) {
-				return true
-			}
+	if matchAlts(alts, w) {
+		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(w); !unicode.Is(unicode.Arabic, r) {
+		return false
+	}
+	for _, p := range arabicProclitics {
+		if rest, ok := strings.CutPrefix(w, p); ok && utf8.RuneCountInString(rest) >= 2 && matchAlts(alts, rest) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAlts(alts []wordPat, w string) bool {
+	for _, a := range alts {
+		if a.matchWord(w) {
+			return true
 		}
 	}
 	return false
@@ -146,21 +189,6 @@ func anyMatch(alts []wordPat, w string) bool {
 // arabicProclitics are the conjunctions, prepositions and article written
 // together with the next word (والأطفال = و + ال + أطفال), longest first.
 var arabicProclitics = []string{"وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل"}
-
-// variants returns w and, for an Arabic word, w without each proclitic it
-// starts with (at least two letters must remain).
-func variants(w string) []string {
-	out := []string{w}
-	if r, _ := utf8.DecodeRuneInString(w); !unicode.Is(unicode.Arabic, r) {
-		return out
-	}
-	for _, p := range arabicProclitics {
-		if rest, ok := strings.CutPrefix(w, p); ok && utf8.RuneCountInString(rest) >= 2 {
-			out = append(out, rest)
-		}
-	}
-	return out
-}
 
 // negated reports whether a negation word that is not part of the match
 // stands within two words before it, inside it, or (with after) right after

@@ -46,15 +46,16 @@ func (q *inbox) lockKey(key string) string { return q.prefix + ":lock:" + key }
 func (q *inbox) seenPrefix() string        { return q.prefix + ":seen:" }
 
 // stateArgs returns the state key of the chat with this ordering key for the
-// scripts' KEYS (the list key when there is none: every key a script may touch
-// is declared) and the flag that tells the script whether to read it.
-func (q *inbox) stateArgs(key string) (string, string) {
+// scripts' KEYS (list, the chat's list key, when there is none: every key a
+// script may touch is declared) and the flag that tells the script whether to
+// read it ("1" or "0", constants: no allocation as a script argument).
+func (q *inbox) stateArgs(key, list string) (skey string, read any) {
 	if q.stateKey != nil {
 		if k := q.stateKey(key); k != "" {
 			return k, "1"
 		}
 	}
-	return q.listKey(key), "0"
+	return list, "0"
 }
 
 // entry is one update to push.
@@ -106,14 +107,18 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 	args = append(args, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second),
 		int64(inboxTTL/time.Second), q.cap)
 	res := pushResult{claims: make([]*claim, len(order))}
-	skeys := make([]string, len(order))
+	var skeys []string // the state keys read, by chat ("" none); nil: none at all
+	if q.stateKey != nil {
+		skeys = make([]string, len(order))
+	}
 	for i, k := range order {
 		res.claims[i] = newClaim(k)
-		skey, read := q.stateArgs(k)
-		if read == "1" {
+		list := q.listKey(k)
+		skey, read := q.stateArgs(k, list)
+		if read == "1" && skeys != nil {
 			skeys[i] = skey
 		}
-		keys = append(keys, q.listKey(k), q.lockKey(k), skey)
+		keys = append(keys, list, q.lockKey(k), skey)
 		args = append(args, k, res.claims[i].token, read, len(raws[k]))
 		for _, r := range raws[k] {
 			args = append(args, r)
@@ -134,7 +139,7 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 		}
 		n, _ := part[0].(int64) // what the cap dropped, then the acquire answer
 		res.dropped += int(n)
-		h, err := parseHead(part[1:], skeys[i])
+		h, err := parseHead(part[1:], at(skeys, i))
 		if err != nil {
 			return res, fmt.Errorf("inbox push: %w", err)
 		}
@@ -168,6 +173,9 @@ type head struct {
 	// state is the chat's state as stored when the head was handed out
 	// (inbox.stateKey), with headReady; nil when none was read.
 	state *prefetched
+	// m is the update as this process decoded it when it pushed it (the head
+	// is that very JSON), so it need not be decoded again; nil: decode raw.
+	m *mapped
 }
 
 // prefetched is a value read along with a head: the key and, when found, the value.
@@ -182,8 +190,9 @@ type prefetched struct {
 // all the same: the script may have run.
 func (q *inbox) acquire(ctx context.Context, key string) (*claim, head, error) {
 	c := newClaim(key)
-	skey, read := q.stateArgs(key)
-	v, err := acquireScript.Run(ctx, q.c, []string{q.listKey(key), q.lockKey(key), q.pendingKey(), skey},
+	list := q.listKey(key)
+	skey, read := q.stateArgs(key, list)
+	v, err := acquireScript.Run(ctx, q.c, []string{list, q.lockKey(key), q.pendingKey(), skey},
 		c.token, q.lease.Milliseconds(), q.seenPrefix(), int64(q.dedupTTL/time.Second), key, read).Slice()
 	if err != nil {
 		return c, head{}, fmt.Errorf("inbox acquire: %w", err)
@@ -213,13 +222,17 @@ func (q *inbox) completeMany(ctx context.Context, ds []done) ([]head, error) {
 	keys = append(keys, q.pendingKey())
 	args := make([]any, 0, 3+4*len(ds))
 	args = append(args, q.seenPrefix(), int64(q.dedupTTL/time.Second), int64(inboxTTL/time.Second))
-	skeys := make([]string, len(ds))
+	var skeys []string // as in push
+	if q.stateKey != nil {
+		skeys = make([]string, len(ds))
+	}
 	for i, d := range ds {
-		skey, read := q.stateArgs(d.claim.key)
-		if read == "1" {
+		list := q.listKey(d.claim.key)
+		skey, read := q.stateArgs(d.claim.key, list)
+		if read == "1" && skeys != nil {
 			skeys[i] = skey
 		}
-		keys = append(keys, q.listKey(d.claim.key), q.lockKey(d.claim.key), skey)
+		keys = append(keys, list, q.lockKey(d.claim.key), skey)
 		args = append(args, d.claim.key, d.claim.token, d.id, read)
 	}
 	v, err := completeManyScript.Run(ctx, q.c, keys, args...).Slice()
@@ -235,7 +248,7 @@ func (q *inbox) completeMany(ctx context.Context, ds []done) ([]head, error) {
 		if !ok {
 			return nil, fmt.Errorf("inbox complete: malformed answer")
 		}
-		if out[i], err = parseHead(part, skeys[i]); err != nil {
+		if out[i], err = parseHead(part, at(skeys, i)); err != nil {
 			return nil, fmt.Errorf("inbox complete: %w", err)
 		}
 	}
@@ -305,6 +318,14 @@ func (q *inbox) unclaimed(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("inbox sweep: %w", err)
 	}
 	return keys, nil
+}
+
+// at returns ss[i], "" when ss is nil.
+func at(ss []string, i int) string {
+	if ss == nil {
+		return ""
+	}
+	return ss[i]
 }
 
 // parseHead reads a script answer {status, skipped, head, id, was_running,

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 
@@ -42,6 +43,7 @@ func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan s
 	acc := make([]<-chan struct{}, len(in))
 	ms := make([]mapped, len(in))
 	var es []entry
+	var ems []*mapped // the decoded update of each entry
 	for i, x := range in {
 		m, ok := mapUpdate(x.u, d.me)
 		d.metrics.Update(m.kind)
@@ -52,6 +54,7 @@ func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan s
 		}
 		ms[i] = m
 		es = append(es, entry{key: m.key, raw: x.raw})
+		ems = append(ems, &ms[i])
 	}
 	if len(es) == 0 {
 		return acc, nil
@@ -69,6 +72,12 @@ func (d *dispatcher) submitBatch(ctx context.Context, in []incoming) ([]<-chan s
 			d.duplicates(res.duplicates)
 			d.metrics.Skipped(res.dropped)
 			for k, h := range res.took {
+				for i, e := range es {
+					if e.key == k && bytes.Equal(e.raw, h.head.raw) {
+						h.head.m = ems[i] // the head is an update of this batch: decoded already
+						break
+					}
+				}
 				d.leases.hold(h.claim)
 				d.adopt(k, h)
 			}

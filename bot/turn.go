@@ -36,27 +36,38 @@ func (d *dispatcher) handleHead(c *chat) *turn {
 	c.head = head{}
 	t := newTurn()
 	t.redisID = h.id
-	var u models.Update
-	if err := json.Unmarshal(h.raw, &u); err != nil {
-		d.log.Error("dropping undecodable update from the inbox", "key", c.key, "err", err)
-		return t
-	}
-	m, ok := mapUpdate(&u, d.me)
+	m, ok := d.decodeHead(c.key, h)
 	if !ok {
 		return t
 	}
-	t.updateID, t.kind = u.ID, m.kind
-	if d.recent.has(u.ID) {
+	id := m.update.ID
+	t.updateID, t.kind = id, m.kind
+	if d.recent.has(id) {
 		d.metrics.Duplicate()
-		d.log.Debug("duplicate update", "update_id", u.ID)
+		d.log.Debug("duplicate update", "update_id", id)
 		return t
 	}
 	if h.rerun {
-		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", u.ID)
+		d.log.Warn("handling an update again whose earlier handling did not finish", "update_id", id)
 	}
 	m.update.Skipped = h.flood
 	d.call(m, t, h.state)
 	return t
+}
+
+// decodeHead returns the head's update mapped for the conversation: as this
+// process decoded it when it pushed it, else decoded from the inbox's JSON. ok
+// is false for an update to drop.
+func (d *dispatcher) decodeHead(key string, h head) (mapped, bool) {
+	if h.m != nil {
+		return *h.m, true
+	}
+	var u models.Update
+	if err := json.Unmarshal(h.raw, &u); err != nil {
+		d.log.Error("dropping undecodable update from the inbox", "key", key, "err", err)
+		return mapped{}, false
+	}
+	return mapUpdate(&u, d.me)
 }
 
 // call runs the conversation with a timeout and a recorder as its Replier,

@@ -13,10 +13,11 @@ import (
 // stateVersion is the version of the state encoding this code writes and reads.
 const stateVersion = 1
 
-// envelope is the stored form of a State.
+// envelope is the stored form of a State: {"v":1,"state":{...}}. It is
+// encoded and decoded in one pass (no intermediate raw JSON of the state).
 type envelope struct {
 	V     int             `json:"v"`
-	State json.RawMessage `json:"state"`
+	State *handlers.State `json:"state"`
 }
 
 // LoadState returns the chat's state, or the zero State when none is stored or the
@@ -70,22 +71,16 @@ func (s *Store) SaveState(ctx context.Context, chatID int64, st handlers.State) 
 }
 
 func encodeState(st handlers.State) ([]byte, error) {
-	inner, err := json.Marshal(st)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(envelope{V: stateVersion, State: inner})
+	return json.Marshal(envelope{V: stateVersion, State: &st})
 }
 
-// decodeState reports false for garbage and for versions this code does not know.
+// decodeState reports false for garbage and for versions this code does not
+// know (a state of another version may not even decode as this one: either way
+// it is not understood).
 func decodeState(raw []byte) (handlers.State, bool) {
 	var env envelope
-	if err := json.Unmarshal(raw, &env); err != nil || env.V != stateVersion || len(env.State) == 0 {
+	if err := json.Unmarshal(raw, &env); err != nil || env.V != stateVersion || env.State == nil {
 		return handlers.State{}, false
 	}
-	var st handlers.State
-	if err := json.Unmarshal(env.State, &st); err != nil {
-		return handlers.State{}, false
-	}
-	return st, true
+	return *env.State, true
 }

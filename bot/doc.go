@@ -26,7 +26,9 @@
 //     replicas keep each chat's order. Inbox, lock and deduplication are one
 //     protocol of Lua scripts (inboxscripts.go): an update of an idle chat costs
 //     two round trips, push (one per getUpdates batch) and complete (shared by
-//     the chats that finish at the same time, complete.go). When Redis fails, the
+//     the chats that finish at the same time, complete.go), and the one that
+//     hands out an update also reads the chat's state (Options.StateKey), so the
+//     conversation needs no round trip of its own to load it. When Redis fails, the
 //     bot answers from memory without it and probes until it is back, then gives
 //     back the locks it held and marks what it answered meanwhile done
 //     (redishealth.go).

@@ -194,14 +194,24 @@ func startCluster(masters, replicas int) (*Cluster, error) {
 					return fmt.Errorf("CLUSTER INFO lacks %s:\n%s", w, info)
 				}
 			}
-			// Each node also names every master's replicas (clients learn them here).
-			slots, err := r.ClusterSlots(ctx).Result()
+			// Each node also sees every master's replicas online (in sync): only
+			// then CLUSTER SLOTS, where clients learn the nodes, lists them.
+			shards, err := r.ClusterShards(ctx).Result()
 			if err != nil {
 				return err
 			}
-			for _, s := range slots {
-				if len(s.Nodes) != 1+replicas {
-					return fmt.Errorf("slots %d-%d are served by %d nodes, want %d", s.Start, s.End, len(s.Nodes), 1+replicas)
+			if len(shards) != masters {
+				return fmt.Errorf("%d shards, want %d", len(shards), masters)
+			}
+			for _, sh := range shards {
+				online := 0
+				for _, nd := range sh.Nodes {
+					if nd.Health == "online" {
+						online++
+					}
+				}
+				if online != 1+replicas {
+					return fmt.Errorf("a shard has %d nodes online, want %d: %+v", online, 1+replicas, sh.Nodes)
 				}
 			}
 			return nil

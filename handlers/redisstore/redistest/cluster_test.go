@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -46,14 +47,17 @@ func TestSharedCluster(t *testing.T) {
 	if len(masters) != 3 {
 		t.Errorf("30 keys landed on %d masters, want 3", len(masters))
 	}
+	var mu sync.Mutex
 	var nodes []string
 	if err := cc.ForEachShard(ctx, func(ctx context.Context, n *redis.Client) error {
 		role, err := n.Do(ctx, "ROLE").Slice()
 		if err == nil {
+			mu.Lock()
 			nodes = append(nodes, role[0].(string))
+			mu.Unlock()
 		}
 		return err
-	}); err != nil || len(nodes) != 6 {
+	}); err != nil || len(nodes) != 6 || strings.Count(strings.Join(nodes, " "), "slave") != 3 {
 		t.Errorf("roles %v: %v", nodes, err)
 	}
 
@@ -64,5 +68,15 @@ func TestSharedCluster(t *testing.T) {
 	}
 	if n, err := script.Run(ctx, cc, []string{"{srb}:inbox:1", "{srb}:inbox:pending"}).Int(); err != nil || n != 2 {
 		t.Errorf("script over one hash tag: %d, %v", n, err)
+	}
+}
+
+// TestClusterWithoutRedis: without redis-server the helper reports what to
+// install (StartCluster and SharedCluster fail the test with it; they never skip).
+func TestClusterWithoutRedis(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := startCluster(3, 1)
+	if err == nil || !strings.Contains(err.Error(), "redis-server") || !strings.Contains(err.Error(), "apt-get install") {
+		t.Errorf("startCluster without redis-server: %v", err)
 	}
 }

@@ -40,11 +40,13 @@ type Cluster struct {
 const clusterWait = 60 * time.Second
 
 // StartCluster starts a Redis Cluster of masters masters with replicas replicas
-// each and stops it when the test ends. The test fails (never skips) when
-// redis-server or redis-cli is missing or the cluster does not come up.
-func StartCluster(tb testing.TB, masters, replicas int) *Cluster {
+// each and stops it when the test ends. Every redis-server gets the extra
+// arguments after its own (e.g. "--cluster-node-timeout", "1000" for a quick
+// failover). The test fails (never skips) when redis-server or redis-cli is
+// missing or the cluster does not come up.
+func StartCluster(tb testing.TB, masters, replicas int, extra ...string) *Cluster {
 	tb.Helper()
-	c, err := startCluster(masters, replicas)
+	c, err := startCluster(masters, replicas, extra...)
 	if err != nil {
 		tb.Fatalf("redistest: %v", err)
 	}
@@ -110,6 +112,19 @@ func (c *Cluster) Keys(tb testing.TB, pattern string) []string {
 	return out
 }
 
+// Kill stops the node at addr hard (SIGKILL), as a crash would; the cluster's
+// other nodes notice after cluster-node-timeout and promote its replica.
+func (c *Cluster) Kill(tb testing.TB, addr string) {
+	tb.Helper()
+	i := slices.Index(c.Addrs, addr)
+	if i < 0 {
+		tb.Fatalf("redistest: %s is no node of the cluster %v", addr, c.Addrs)
+	}
+	if err := c.procs[i].Process.Kill(); err != nil {
+		tb.Fatalf("redistest: killing %s: %v", addr, err)
+	}
+}
+
 // Stop kills every node and removes their directories.
 func (c *Cluster) Stop() {
 	c.stop.Do(func() {
@@ -121,7 +136,7 @@ func (c *Cluster) Stop() {
 	})
 }
 
-func startCluster(masters, replicas int) (*Cluster, error) {
+func startCluster(masters, replicas int, extra ...string) (*Cluster, error) {
 	began := time.Now()
 	server, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -150,14 +165,15 @@ func startCluster(masters, replicas int) (*Cluster, error) {
 			c.Stop()
 			return nil, fmt.Errorf("a directory for a cluster node: %w", err)
 		}
-		cmd := exec.Command(server, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
+		args := []string{"--bind", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
 			"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
 			// A replica shows in CLUSTER SLOTS once its replication offset moved: sync at
 			// once and let the master ping every second (the defaults: 5 s and 10 s).
 			"--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "1",
 			"--dir", nodeDir, "--save", "", "--appendonly", "no", "--daemonize", "no",
-			"--logfile", filepath.Join(nodeDir, "redis.log"))
+			"--logfile", filepath.Join(nodeDir, "redis.log")}
+		cmd := exec.Command(server, append(args, extra...)...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			c.Stop()

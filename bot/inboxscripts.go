@@ -41,7 +41,8 @@ import "github.com/redis/go-redis/v9"
 //
 // The seen and lock keys of the sweep are computed inside the scripts, and push
 // and completeMany touch several chats, so the scripts need all keys on one
-// Redis node (with Cluster: a prefix with a hash tag).
+// Redis node (with Cluster: a KeyPrefix with a hash tag; serve makes one of a
+// REDIS_PREFIX without braces).
 
 // headLua is shared by every script that hands out a head: it consumes flood
 // markers, skips heads already "done", marks the returned head "run" and

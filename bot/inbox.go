@@ -67,7 +67,7 @@ type held struct {
 type pushResult struct {
 	took       map[string]*held // chats the push took, by key
 	claims     []*claim         // every claim the push tried (to release when its answer was lost)
-	duplicates int              // updates dropped as already done, in chats it did not take
+	duplicates int              // redeliveries not queued, and updates dropped as already done in chats it did not take
 	dropped    int              // updates the per-chat cap dropped
 }
 
@@ -108,12 +108,15 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 	res.took = map[string]*held{}
 	for i, a := range v {
 		part, ok := a.([]any)
-		if !ok || len(part) < 2 {
+		if !ok || len(part) < 3 {
 			return res, fmt.Errorf("inbox push: malformed answer")
 		}
-		n, _ := part[0].(int64) // what the cap dropped, then the acquire answer
+		// What the cap dropped, the redeliveries not queued, then the acquire answer.
+		n, _ := part[0].(int64)
+		dups, _ := part[1].(int64)
 		res.dropped += int(n)
-		h, err := parseHead(part[1:])
+		res.duplicates += int(dups)
+		h, err := parseHead(part[2:])
 		if err != nil {
 			return res, fmt.Errorf("inbox push: %w", err)
 		}

@@ -13,13 +13,18 @@ import "github.com/redis/go-redis/v9"
 //	                        may hold one marker "~skipped:<n>" where the flood cap dropped n updates
 //	<prefix>:inbox:pending  set of chat keys whose list may be non-empty
 //	<prefix>:lock:<key>     the chat's lock: a random token of the holder (PX lock lease)
-//	<prefix>:seen:<id>      "run" or "done" per update_id (EX dedup TTL)
+//	<prefix>:seen:<id>      "queued", "run" or "done" per update_id (EX dedup TTL)
 //
 // What the scripts guarantee together:
 //
 //   - Order per chat across replicas: only the lock holder reads and removes the
 //     head of a chat's list, and it finishes the head (handled, replies
 //     delivered) before it pops it.
+//   - Each update_id queued once: push marks each id "queued" (SET NX) and
+//     appends only the ids it marked; a redelivery of an update that is queued,
+//     in hand or done (a webhook retry after a lost acknowledgement, Telegram
+//     delivering twice, a polling batch fetched again) is dropped there and then,
+//     so it takes no place under the per-chat cap from a real message.
 //   - Each update_id answered once: acquire and complete skip (pop) every head
 //     whose id is "done" and mark the head they return "run"; complete marks the
 //     finished id "done" before it pops it. A head found "run" under a free lock
@@ -88,8 +93,8 @@ local function head_of(list, seenp, dttl)
         redis.call('LPOP', list)
         skipped = skipped + 1
       else
-        if not v then redis.call('SET', k, 'run', 'EX', dttl) end
-        return {h, id, v and 1 or 0, skipped, flood}
+        if v ~= 'run' then redis.call('SET', k, 'run', 'EX', dttl) end
+        return {h, id, v == 'run' and 1 or 0, skipped, flood}
       end
     end
   end
@@ -156,9 +161,12 @@ return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4
 // round trip and atomic. A chat it acquires goes to a worker with the lock held
 // and the head in hand, so an update of an idle chat costs push + complete.
 //
+// An update whose id is marked already (queued, in hand or done) is not
+// appended again: a redelivery never takes a place in the list.
+//
 // KEYS: pending, then list and lock of each chat. ARGV: lock lease ms, seen
 // prefix, dedup TTL s, inbox TTL s, cap, then per chat: chat key, token, n, n raw
-// updates in arrival order. Returns per chat {dropped, acquireLua answer...}.
+// updates in arrival order. Returns per chat {dropped, duplicates, acquireLua answer...}.
 var pushScript = redis.NewScript(headLua + acquireLua + capLua + `
 local pos = 6
 local cap = tonumber(ARGV[5])
@@ -167,15 +175,22 @@ for c = 1, (#KEYS - 1) / 2 do
   local list, lock = KEYS[2 * c], KEYS[2 * c + 1]
   local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 2])
   pos = pos + 3
-  local len = 0
+  local len, dups = 0, 0
   for i = 1, n do
-    len = redis.call('RPUSH', list, ARGV[pos])
+    local raw = ARGV[pos]
+    local id = id_of(raw)
+    if id and not redis.call('SET', ARGV[2] .. id, 'queued', 'NX', 'EX', ARGV[3]) then
+      dups = dups + 1
+    else
+      len = redis.call('RPUSH', list, raw)
+    end
     pos = pos + 1
   end
   local dropped = cap_list(list, len, cap, ARGV[2], ARGV[3])
   redis.call('EXPIRE', list, ARGV[4])
   redis.call('SADD', KEYS[1], chat)
   local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat)
+  table.insert(r, 1, dups)
   table.insert(r, 1, dropped)
   out[c] = r
 end

@@ -222,27 +222,6 @@ func (s *drillSentinel) syncReplica(master, replica *drillRedis) {
 	})
 }
 
-// waitReplicaOK waits until the first Sentinel sees r as a healthy replica
-// (link to its master up, not down), so that it may be promoted.
-func (s *drillSentinel) waitReplicaOK(r *drillRedis) {
-	s.t.Helper()
-	sc := redis.NewSentinelClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.ports[0])})
-	defer sc.Close()
-	s.waitFor(fmt.Sprintf("Sentinel to see port %d as a healthy replica", r.port), func(ctx context.Context) bool {
-		rs, err := sc.Replicas(ctx, drillSentinelMaster).Result()
-		if err != nil {
-			return false
-		}
-		for _, x := range rs {
-			if x["port"] == strconv.Itoa(r.port) {
-				return x["master-link-status"] == "ok" && !strings.Contains(x["flags"], "down") &&
-					!strings.Contains(x["flags"], "disconnected")
-			}
-		}
-		return false
-	})
-}
-
 // switchover asks the first Sentinel for a failover while the master is up
 // (SENTINEL FAILOVER, what an operator does before maintenance).
 func (s *drillSentinel) switchover() {

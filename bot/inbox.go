@@ -40,6 +40,19 @@ func (q *inbox) listKey(key string) string { return q.prefix + ":inbox:" + key }
 func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" }
 func (q *inbox) lockKey(key string) string { return q.prefix + ":lock:" + key }
 func (q *inbox) seenPrefix() string        { return q.prefix + ":seen:" }
+func (q *inbox) probeKey() string          { return q.prefix + ":probe" }
+
+// probe reports whether Redis takes writes: the health probe while Redis is
+// down. PING is not enough: a replica answers it too (a demoted master behind a
+// DNS name or virtual IP) and then refuses every write with READONLY, and a
+// master may refuse writes (NOREPLICAS, OOM). Taking such a Redis as up would
+// make the bot flap between down and up at every write.
+func (q *inbox) probe(ctx context.Context) error {
+	if err := q.c.Set(ctx, q.probeKey(), "1", time.Second).Err(); err != nil {
+		return fmt.Errorf("redis write probe: %w", err)
+	}
+	return nil
+}
 
 // entry is one update to push.
 type entry struct {

@@ -271,7 +271,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	if b.inbox != nil {
 		cfg.inbox = b.inbox
-		cfg.ping = func(ctx context.Context) error { return b.opts.Redis.Ping(ctx).Err() }
+		cfg.ping = b.inbox.probe
 	}
 	d := newDispatcher(cfg)
 	if d.inbox != nil {

@@ -44,6 +44,19 @@ func (q *inbox) listKey(key string) string { return q.prefix + ":inbox:" + key }
 func (q *inbox) pendingKey() string        { return q.prefix + ":inbox:pending" }
 func (q *inbox) lockKey(key string) string { return q.prefix + ":lock:" + key }
 func (q *inbox) seenPrefix() string        { return q.prefix + ":seen:" }
+func (q *inbox) probeKey() string          { return q.prefix + ":probe" }
+
+// probe reports whether Redis takes writes: the health probe while Redis is
+// down. PING is not enough: a replica answers it too (a demoted master behind a
+// DNS name or virtual IP) and then refuses every write with READONLY, and a
+// master may refuse writes (NOREPLICAS, OOM). Taking such a Redis as up would
+// make the bot flap between down and up at every write.
+func (q *inbox) probe(ctx context.Context) error {
+	if err := q.c.Set(ctx, q.probeKey(), "1", time.Second).Err(); err != nil {
+		return fmt.Errorf("redis write probe: %w", err)
+	}
+	return nil
+}
 
 // stateArgs returns the state key of the chat with this ordering key for the
 // scripts' KEYS (list, the chat's list key, when there is none: every key a
@@ -84,7 +97,7 @@ type held struct {
 type pushResult struct {
 	took       map[string]*held // chats the push took, by key
 	claims     []*claim         // every claim the push tried (to release when its answer was lost)
-	duplicates int              // updates dropped as already done, in chats it did not take
+	duplicates int              // redeliveries not queued, and updates dropped as already done in chats it did not take
 	dropped    int              // updates the per-chat cap dropped
 }
 
@@ -134,12 +147,15 @@ func (q *inbox) push(ctx context.Context, es ...entry) (pushResult, error) {
 	res.took = map[string]*held{}
 	for i, a := range v {
 		part, ok := a.([]any)
-		if !ok || len(part) < 2 {
+		if !ok || len(part) < 3 {
 			return res, fmt.Errorf("inbox push: malformed answer")
 		}
-		n, _ := part[0].(int64) // what the cap dropped, then the acquire answer
+		// What the cap dropped, the redeliveries not queued, then the acquire answer.
+		n, _ := part[0].(int64)
+		dups, _ := part[1].(int64)
 		res.dropped += int(n)
-		h, err := parseHead(part[1:], at(skeys, i))
+		res.duplicates += int(dups)
+		h, err := parseHead(part[2:], at(skeys, i))
 		if err != nil {
 			return res, fmt.Errorf("inbox push: %w", err)
 		}

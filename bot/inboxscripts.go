@@ -13,13 +13,18 @@ import "github.com/redis/go-redis/v9"
 //	                        may hold one marker "~skipped:<n>" where the flood cap dropped n updates
 //	<prefix>:inbox:pending  set of chat keys whose list may be non-empty
 //	<prefix>:lock:<key>     the chat's lock: a random token of the holder (PX lock lease)
-//	<prefix>:seen:<id>      "run" or "done" per update_id (EX dedup TTL)
+//	<prefix>:seen:<id>      "queued", "run" or "done" per update_id (EX dedup TTL)
 //
 // What the scripts guarantee together:
 //
 //   - Order per chat across replicas: only the lock holder reads and removes the
 //     head of a chat's list, and it finishes the head (handled, replies
 //     delivered) before it pops it.
+//   - Each update_id queued once: push marks each id "queued" (SET NX) and
+//     appends only the ids it marked; a redelivery of an update that is queued,
+//     in hand or done (a webhook retry after a lost acknowledgement, Telegram
+//     delivering twice, a polling batch fetched again) is dropped there and then,
+//     so it takes no place under the per-chat cap from a real message.
 //   - Each update_id answered once: acquire and complete skip (pop) every head
 //     whose id is "done" and mark the head they return "run"; complete marks the
 //     finished id "done" before it pops it. A head found "run" under a free lock
@@ -41,7 +46,8 @@ import "github.com/redis/go-redis/v9"
 //
 // The seen and lock keys of the sweep are computed inside the scripts, and push
 // and completeMany touch several chats, so the scripts need all keys on one
-// Redis node (with Cluster: a prefix with a hash tag).
+// Redis node (with Cluster: a KeyPrefix with a hash tag; serve makes one of a
+// REDIS_PREFIX without braces).
 
 // headLua is shared by every script that hands out a head: it consumes flood
 // markers, skips heads already "done", marks the returned head "run" and
@@ -51,8 +57,10 @@ import "github.com/redis/go-redis/v9"
 // "" and the caller deduplicates in Go. first is the list's head when the
 // caller knows it (it just pushed it onto an empty list), else nil.
 //
-// Marking a fresh id is one SET NX; only an id seen before costs a GET to tell
-// "done" (skip it) from "run" (a holder died while handling it).
+// Marking the head "run" is one SET ... GET (Redis 6.2 or later, which the
+// broadcast's XAUTOCLAIM needs anyway): the old value tells "queued" or none
+// (fresh), "run" (a holder died while handling it) and "done" (put back, and
+// the head skipped).
 //
 // state_of reads the chat's state key ("" for none) for the answer, so that the
 // conversation's state arrives in the round trip that hands out the update.
@@ -91,12 +99,13 @@ local function head_of(list, seenp, dttl, first)
       local id = id_of(h)
       if not id then return {h, '', 0, skipped, flood} end
       local k = seenp .. id
-      if redis.call('SET', k, 'run', 'NX', 'EX', dttl) then return {h, id, 0, skipped, flood} end
-      if redis.call('GET', k) == 'done' then
+      local v = redis.call('SET', k, 'run', 'EX', dttl, 'GET')
+      if v == 'done' then
+        redis.call('SET', k, 'done', 'EX', dttl)
         redis.call('LPOP', list)
         skipped = skipped + 1
       else
-        return {h, id, 1, skipped, flood}
+        return {h, id, v == 'run' and 1 or 0, skipped, flood}
       end
     end
   end
@@ -172,17 +181,21 @@ return acquire_chat(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4
 // A chat it acquires goes to a worker with the lock held, the head and the
 // chat's state in hand, so an update of an idle chat costs push + complete.
 //
+// An update whose id is marked already (queued, in hand or done) is not
+// appended again: a redelivery never takes a place in the list.
+//
 // A list the push creates gets the inbox TTL and joins the pending set; a list
 // that already existed has both (a non-empty list is always pending: SREM runs
 // only on an empty list, in the same script), so pushing onto it costs only the
-// RPUSH and the lock attempt. The TTL therefore counts from the moment a chat's
-// queue began: a queued update is never kept longer than that.
+// id's mark, the RPUSH and the lock attempt. The TTL therefore counts from the
+// moment a chat's queue began: a queued update is never kept longer than that.
+// The update that created the list is its head: acquire needs no LINDEX.
 //
 // KEYS: pending, then list, lock and state of each chat (the list again when
 // there is no state to read). ARGV: lock lease ms, seen prefix, dedup TTL s,
 // inbox TTL s, cap, then per chat: chat key, token, "1" to read the state key,
-// n, n raw updates in arrival order. Returns per chat {dropped, acquireLua
-// answer...}.
+// n, n raw updates in arrival order. Returns per chat {dropped, duplicates,
+// acquireLua answer...}.
 var pushScript = redis.NewScript(headLua + acquireLua + capLua + `
 local pos = 6
 local cap = tonumber(ARGV[5])
@@ -192,21 +205,26 @@ for c = 1, (#KEYS - 1) / 3 do
   local chat, token, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 3])
   local skey = ''
   if ARGV[pos + 2] == '1' then skey = KEYS[3 * c + 1] end
-  local first = ARGV[pos + 4]
   pos = pos + 4
-  local len = 0
+  local len, dups, first = 0, 0, nil
   for i = 1, n do
-    len = redis.call('RPUSH', list, ARGV[pos])
+    local raw = ARGV[pos]
+    local id = id_of(raw)
+    if id and not redis.call('SET', ARGV[2] .. id, 'queued', 'NX', 'EX', ARGV[3]) then
+      dups = dups + 1
+    else
+      len = redis.call('RPUSH', list, raw)
+      if len == 1 then first = raw end
+    end
     pos = pos + 1
   end
   local dropped = cap_list(list, len, cap, ARGV[2], ARGV[3])
-  if len == n then
+  if first then
     redis.call('EXPIRE', list, ARGV[4])
     redis.call('SADD', KEYS[1], chat)
-  else
-    first = nil
   end
   local r = acquire_chat(list, lock, KEYS[1], token, ARGV[1], ARGV[2], ARGV[3], chat, skey, first)
+  table.insert(r, 1, dups)
   table.insert(r, 1, dropped)
   out[c] = r
 end

@@ -11,8 +11,9 @@ import (
 // redisHealth tracks whether Redis answers. The first failed operation marks it
 // down (logged once); from then on the hot path does not try Redis at all:
 // updates are held in memory and answered in-process, so an outage costs one
-// timeout, not one per update. A probe pings Redis every probeEvery; when it
-// answers, reclaim gives back what the outage left behind (stale locks), the
+// timeout, not one per update. A probe writes to Redis every probeEvery (PING
+// alone would take a read-only replica for up); when the write succeeds,
+// reclaim gives back what the outage left behind (stale locks), the
 // state goes up again, and resume picks up the queued chats: every chat is
 // answered normally again within about one probe interval.
 type redisHealth struct {
@@ -42,7 +43,7 @@ func (h *redisHealth) failed(op string, err error) {
 	}
 }
 
-// probe pings until Redis answers and the recovery steps succeed.
+// probe tries until Redis takes a write and the recovery steps succeed.
 func (h *redisHealth) probe() {
 	t := time.NewTicker(h.every)
 	defer t.Stop()

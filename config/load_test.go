@@ -229,7 +229,7 @@ func TestLoadErrors(t *testing.T) {
 		{"master without sentinels", with(nil, "REDIS_SENTINEL_MASTER", "mymaster"), nil, "REDIS_SENTINEL_ADDRS", "required"},
 		{"sentinel addr", with(nil, "REDIS_SENTINEL_ADDRS", "s1", "REDIS_SENTINEL_MASTER", "m"), nil, "REDIS_SENTINEL_ADDRS", "host:port"},
 		{"cluster addr port", with(nil, "REDIS_CLUSTER_ADDRS", "c1:0", "REDIS_PREFIX", "{srb}"), nil, "REDIS_CLUSTER_ADDRS", "port"},
-		{"cluster prefix without hash tag", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379"), nil, "REDIS_PREFIX", "hash tag"},
+		{"cluster prefix with unclosed brace", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_PREFIX", "{srb"), nil, "REDIS_PREFIX", "hash tag"},
 		{"cluster prefix with empty hash tag", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_PREFIX", "{}srb"), nil, "REDIS_PREFIX", "hash tag"},
 		{"sentinel and cluster", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_SENTINEL_ADDRS", "s1:26379", "REDIS_SENTINEL_MASTER", "m"), nil, "REDIS_CLUSTER_ADDRS", "not both"},
 		{"cluster db", with(nil, "REDIS_CLUSTER_ADDRS", "c1:6379", "REDIS_PREFIX", "{srb}", "REDIS_URL", "redis://x:6379/4"), nil, "REDIS_URL", "database 0"},

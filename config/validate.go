@@ -120,8 +120,11 @@ func (c *Config) validateRedis(p *problems) {
 	}
 	if !prefixRE.MatchString(r.Prefix) {
 		p.add("REDIS_PREFIX (redis.prefix)", "is %q; use 1-64 characters of A-Z a-z 0-9 _ . : - { }", r.Prefix)
-	} else if len(r.ClusterAddrs) > 0 && !hashTagRE.MatchString(r.Prefix) {
-		p.add("REDIS_PREFIX (redis.prefix)", "is %q; with Redis Cluster it needs a hash tag such as {srb}, so that all keys a script touches are in one slot", r.Prefix)
+	} else if len(r.ClusterAddrs) > 0 && strings.Contains(r.Prefix, "{") && !hashTagRE.MatchString(r.Prefix) {
+		// Without braces the bot makes the whole prefix the hash tag (KeyPrefix);
+		// braces that make no hash tag would spread the keys over the slots.
+		p.add("REDIS_PREFIX (redis.prefix)", "is %q; with Redis Cluster its first {...} must be a non-empty hash tag such as {srb}, "+
+			"so that all keys a script touches are in one slot (or leave out the braces: the bot then puts the whole prefix in them)", r.Prefix)
 	}
 	for _, a := range r.SentinelAddrs {
 		if err := checkHostPort(a); err != nil {

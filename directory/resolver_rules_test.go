@@ -53,6 +53,53 @@ func TestTypoBudgetBoundaries(t *testing.T) {
 	}
 }
 
+// TestSoundAlikeBudget pins the sound-alike search's limit: a query that
+// sounds like a name (same Cologne phonetic code) is matched with one typo
+// more than the name's typo budget, and not with two more. The typo search
+// alone never looks beyond 2 typos (maxDeletes), so the budget of names of 8
+// letters and more is visible only here: raising it, or the one typo beyond,
+// lets "Fallsrothe" pass for Walsrode.
+func TestSoundAlikeBudget(t *testing.T) {
+	d := mustDefault(t)
+	tests := []struct {
+		query, name string
+		typos       int
+		match       bool
+	}{
+		// 6 and 7 letters: budget 1, sound-alikes up to 2 typos.
+		{"Sohldau", "Soltau", 2, true},
+		{"Zohldau", "Soltau", 3, false},
+		{"Pomlits", "Bomlitz", 2, true},
+		{"Pommlits", "Bomlitz", 3, false},
+		// 8 letters: budget 2, sound-alikes up to 3 typos.
+		{"Falsrohte", "Walsrode", 3, true},
+		{"Fallsrothe", "Walsrode", 4, false},
+		{"Torffmarck", "Dorfmark", 3, true},
+		{"Tohrffmarck", "Dorfmark", 4, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			// The case tests the limit only while these hold.
+			q, _ := keyOf(tt.query, false)
+			k, _ := keyOf(tt.name, false)
+			if dist := distance([]byte(q), k, 9); dist != tt.typos ||
+				string(colognePhonetic(nil, []byte(q))) != string(colognePhonetic(nil, []byte(k))) {
+				t.Fatalf("%q is no longer a sound-alike of %s with %d typos (%d typos)", tt.query, tt.name, tt.typos, dist)
+			}
+			r := d.Resolve(tt.query)
+			if !tt.match {
+				if r.Status == StatusMatch {
+					t.Errorf("Resolve(%q) (%d typos) = match %s by %s, want no match", tt.query, tt.typos, r.Place.Name, r.Method)
+				}
+				return
+			}
+			if r.Status != StatusMatch || r.Place.Name != tt.name || r.Method != MethodPhonetic {
+				t.Errorf("Resolve(%q) (%d typos) = %s %v by %q, want a match of %s by %s", tt.query, tt.typos, r.Status, placeName(r), r.Method, tt.name, MethodPhonetic)
+			}
+		})
+	}
+}
+
 func placeName(r Result) string {
 	if r.Place == nil {
 		return "-"

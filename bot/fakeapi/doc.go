@@ -24,6 +24,9 @@
 //     webhook is set, as Telegram does. OnGetUpdates calls a test's function with
 //     each requested offset before it takes effect, to check what the client had
 //     made safe when it confirmed.
+//   - It delivers updates to the bot's webhook as Telegram does (StartWebhook,
+//     WebhookSender): the secret token header, one update of a chat at a time,
+//     and every delivery not answered with 2xx made again after a backoff.
 //   - It keeps the bot's own surfaces as Telegram does: command lists per scope
 //     and language (setMyCommands, deleteMyCommands, getMyCommands), and the
 //     description and short description per language (set/getMyDescription,

@@ -76,10 +76,10 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 	if a.rdb == nil {
 		a.rdb = newRedisClient(cfg)
 	}
-	a.store = redisstore.New(a.rdb, cfg.Redis.Prefix, redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
-	a.desk = rueckruf.New(a.rdb, cfg.Redis.Prefix)
+	a.store = redisstore.New(a.rdb, cfg.Redis.KeyPrefix(), redisstore.WithStateTTL(cfg.StateTTL), redisstore.WithLogger(log))
+	a.desk = rueckruf.New(a.rdb, cfg.Redis.KeyPrefix())
 	a.callbacks = metrics.NewCallbacks(a.metrics)
-	a.broadcast = broadcast.New(a.rdb, cfg.Redis.Prefix, a.store, broadcast.Options{
+	a.broadcast = broadcast.New(a.rdb, cfg.Redis.KeyPrefix(), a.store, broadcast.Options{
 		Rate:            cfg.Broadcast.Rate,
 		PerChatInterval: cfg.Broadcast.PerChatInterval,
 		MaxAttempts:     cfg.Broadcast.MaxAttempts,
@@ -112,7 +112,7 @@ func newApp(cfg config.Config, log *slog.Logger, o appOptions) (*app, error) {
 		APIURL:       cfg.Telegram.APIURL,
 		Conversation: a.live,
 		Redis:        a.rdb,
-		KeyPrefix:    cfg.Redis.Prefix,
+		KeyPrefix:    cfg.Redis.KeyPrefix(),
 		StateKey:     a.store.StateKey,
 		Mode:         botMode(cfg.Telegram.Mode),
 		Webhook: bot.WebhookOptions{

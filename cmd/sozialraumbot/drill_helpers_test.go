@@ -33,7 +33,8 @@ type drillRedis struct {
 	t    *testing.T
 	port int
 	cmd  *exec.Cmd
-	aof  string // with AOF persistence: its directory (a restart replays it)
+	aof  string   // with AOF persistence: its directory (a restart replays it)
+	args []string // more redis-server arguments (e.g. --replicaof)
 }
 
 // startDrillRedis starts redis-server on a free port; the test fails (never
@@ -50,20 +51,26 @@ func startDrillRedisAOF(t *testing.T) *drillRedis {
 	return newDrillRedis(t, t.TempDir())
 }
 
-func newDrillRedis(t *testing.T, aof string) *drillRedis {
+func newDrillRedis(t *testing.T, aof string, args ...string) *drillRedis {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("the drill needs redis-server in PATH (apt-get install redis-server): %v", err)
 	}
+	r := &drillRedis{t: t, port: freePort(t), aof: aof, args: args}
+	r.start()
+	t.Cleanup(r.kill)
+	return r
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &drillRedis{t: t, port: ln.Addr().(*net.TCPAddr).Port, aof: aof}
-	ln.Close()
-	r.start()
-	t.Cleanup(r.kill)
-	return r
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func (r *drillRedis) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
@@ -78,6 +85,7 @@ func (r *drillRedis) start() {
 	} else {
 		args = append(args, "--appendonly", "no", "--dir", r.t.TempDir())
 	}
+	args = append(args, r.args...)
 	r.cmd = exec.Command("redis-server", args...)
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("starting redis-server: %v", err)

@@ -35,6 +35,14 @@ func TestDrillHelperProcess(t *testing.T) {
 // drillServe starts `serve` in a child process with vars added to its environment.
 func drillServe(t *testing.T, vars map[string]string, logName string) *exec.Cmd {
 	t.Helper()
+	cmd, _ := drillServeLogged(t, vars, logName)
+	return cmd
+}
+
+// drillServeLogged is drillServe, also returning the path of the process's log
+// (its stdout and stderr).
+func drillServeLogged(t *testing.T, vars map[string]string, logName string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDrillHelperProcess$")
 	cmd.Env = append(os.Environ(), "SRB_DRILL_SERVE=1")
 	for k, v := range vars {
@@ -59,7 +67,7 @@ func drillServe(t *testing.T, vars map[string]string, logName string) *exec.Cmd 
 			t.Logf("%s:\n%s", logName, b)
 		}
 	})
-	return cmd
+	return cmd, logf.Name()
 }
 
 // TestDrillSIGKILL: `serve` runs in its own process under load, with a broadcast

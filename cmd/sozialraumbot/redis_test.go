@@ -16,7 +16,7 @@ func TestRedisOptions(t *testing.T) {
 	tests := []struct {
 		name   string
 		env    map[string]string
-		client string // type of client NewUniversalClient makes
+		client string // type of client newRedisClient makes
 		check  func(t *testing.T, o *redis.UniversalOptions)
 	}{
 		{"single", map[string]string{"REDIS_URL": "rediss://bob:pw@db.example:6380/3"}, "*redis.Client",
@@ -61,10 +61,14 @@ func TestRedisOptions(t *testing.T) {
 			}
 			o := redisOptions(cfg)
 			tt.check(t, o)
-			c := redis.NewUniversalClient(o)
+			c := newRedisClient(cfg)
 			defer c.Close()
 			if got := typeName(c); got != tt.client {
-				t.Errorf("NewUniversalClient made %s, want %s", got, tt.client)
+				t.Errorf("newRedisClient made %s, want %s", got, tt.client)
+			}
+			if cc, ok := c.(*redis.ClusterClient); ok && cc.Options().ClusterStateReloadInterval != clusterStateReload {
+				t.Errorf("the cluster client re-reads the slot map every %s, want %s",
+					cc.Options().ClusterStateReloadInterval, clusterStateReload)
 			}
 		})
 	}

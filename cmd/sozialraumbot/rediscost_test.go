@@ -100,10 +100,10 @@ func cmdName(cmd string) string {
 
 // TestRedisCommandsPerPlaceQuestion pins what a plain place question of a chat
 // with a stored state costs in Redis, counted by the server itself (MONITOR):
-// three round trips (push, the state's save, complete) and 15 commands, the
+// three round trips (push, the state's save, complete) and 16 commands, the
 // scripts' included. The state is read by the push (no GET of its own); the
-// fresh update_id is marked with one SET NX; the push onto an empty list knows
-// its head. Counting is deterministic, unlike time: a change that adds a Redis
+// update_id is marked queued (SET NX) and then running (one SET ... GET); the
+// push onto an empty list knows its head. Counting is deterministic, unlike time: a change that adds a Redis
 // command to the hot path fails here, with the list of commands.
 func TestRedisCommandsPerPlaceQuestion(t *testing.T) {
 	rs := startDrillRedis(t)
@@ -160,9 +160,9 @@ func TestRedisCommandsPerPlaceQuestion(t *testing.T) {
 		commands += len(names)
 	}
 	want := []string{
-		"EVALSHA RPUSH EXPIRE SADD SET SET GET", // push: lock, update_id marked running, the state read
-		"SET",                                   // the conversation saves the changed state
-		"EVALSHA SET GET LPOP LINDEX SREM DEL",  // complete: done, lock checked, popped, empty: released
+		"EVALSHA SET RPUSH EXPIRE SADD SET SET GET", // push: id queued, list, lock, id running, the state read
+		"SET",                                  // the conversation saves the changed state
+		"EVALSHA SET GET LPOP LINDEX SREM DEL", // complete: done, lock checked, popped, empty: released
 	}
 	if !slices.Equal(trips, want) {
 		t.Errorf("Redis per place question:\n got %q\nwant %q", trips, want)

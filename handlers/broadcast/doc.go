@@ -5,8 +5,9 @@
 //
 // # Redis keys
 //
-// All keys start with the prefix given to New. For Redis Cluster choose a prefix
-// with a hash tag (e.g. "{srb}"), because the Lua scripts touch several keys.
+// All keys start with the prefix given to New. With Redis Cluster it must hold a
+// hash tag (e.g. "{srb}"), because the Lua scripts touch several keys; serve passes
+// config's Redis.KeyPrefix, which adds the braces when REDIS_PREFIX has none.
 //
 //	<p>:bc:seq            counter for broadcast ids ("1", "2", ...)
 //	<p>:bc:stream         stream of deliveries (fields bc, chat) and reports (bc, kind=report);

@@ -29,8 +29,9 @@
 // DeleteAll removes the chat from every district set in the registry and in the
 // chat's own set, so also from a district set the per-chat set lost track of, and
 // drops districts left without subscribers from the registry: after the last chat is
-// deleted nothing is left under the prefix. For Redis Cluster choose a prefix with a
-// hash tag (e.g. "{srb}"), because the transactions and the script touch several keys.
+// deleted nothing is left under the prefix. With Redis Cluster the prefix must hold a
+// hash tag (e.g. "{srb}"), because the transactions and the script touch several keys;
+// serve passes config's Redis.KeyPrefix, which adds the braces when REDIS_PREFIX has none.
 //
 // # Versioned state
 //

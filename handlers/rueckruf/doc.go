@@ -22,8 +22,8 @@
 // slot-safe whatever the prefix. The writes that span keys (Create, ForgetChat)
 // are MULTI transactions; Create WATCHes the chat's key so that its checks
 // (one live request per district, the daily cap) and its write are one step.
-// With Cluster, the prefix's hash tag (required by the configuration) keeps
-// those keys in one slot, as for the rest of the bot.
+// With Cluster, the prefix's hash tag (config's Redis.KeyPrefix makes one when
+// REDIS_PREFIX has none) keeps those keys in one slot, as for the rest of the bot.
 //
 // Due work follows the scheduled broadcasts' approach: a sorted set by due
 // time, claimed by a Lua script that moves each due entry a lease ahead (so

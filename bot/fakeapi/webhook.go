@@ -214,7 +214,14 @@ func (w *WebhookSender) deliver(raw json.RawMessage) bool {
 
 // post makes one attempt and returns its status (0: connection error or timeout).
 func (w *WebhookSender) post(url, secret string, raw json.RawMessage) int {
-	req, err := http.NewRequestWithContext(w.ctx, http.MethodPost, url, bytes.NewReader(raw))
+	return PostWebhook(w.ctx, w.client, url, secret, raw)
+}
+
+// PostWebhook makes one webhook delivery as Telegram does: a POST of the JSON
+// body with the secret token header (left out when secret is ""). It returns
+// the HTTP status, or 0 when the request failed (connection error, timeout).
+func PostWebhook(ctx context.Context, c *http.Client, url, secret string, body []byte) int {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0
 	}
@@ -222,7 +229,7 @@ func (w *WebhookSender) post(url, secret string, raw json.RawMessage) int {
 	if secret != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 	}
-	resp, err := w.client.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return 0
 	}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -241,20 +239,7 @@ func TestDrillClusterTwoReplicas(t *testing.T) {
 		reps[i] = &replica{app: app, url: "http://" + listen + "/telegram", sent: ct}
 	}
 	post := func(url string, body []byte) int {
-		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			t.Error(err)
-			return 0
-		}
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		return fakeapi.PostWebhook(context.Background(), http.DefaultClient, url, secret, body)
 	}
 	for _, r := range reps { // wait for both listeners
 		for deadline := time.Now().Add(drillWait); post(r.url, []byte("{")) != http.StatusBadRequest; time.Sleep(20 * time.Millisecond) {

@@ -274,20 +274,7 @@ func postUpdate(t *testing.T, url, token string, chat int64) int {
 	t.Helper()
 	body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1,"chat":{"id":%d,"type":"private"},"from":{"id":%[2]d,"is_bot":false,"first_name":"X"},"text":"Walsrode"}}`,
 		900_000_000+chat, chat)
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return fakeapi.PostWebhook(context.Background(), http.DefaultClient, url, token, []byte(body))
 }
 
 // cards are the places the chat's answers name, in order.

@@ -47,6 +47,10 @@ type loadtestReport struct {
 	Ours  *loadtest.Result `json:"ours,omitempty"`
 	Bare  *loadtest.Result `json:"bare,omitempty"`
 	Ratio float64          `json:"ratio,omitempty"` // ours/bare updates per second
+	// External is the bot of -external (another process, e.g. another
+	// framework), ExternalRatio its updates per second over bare's in the same run.
+	External      *loadtest.Result `json:"external,omitempty"`
+	ExternalRatio float64          `json:"external_ratio,omitempty"`
 	// CPURatio is bare's CPU per update over ours (ours including the Redis
 	// server's): the throughput ratio when CPU is what limits, steadier than Ratio
 	// on a machine shared with other work.
@@ -77,6 +81,8 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 	think := fs.Duration("think", 0, "each parent's pause after an answer (0: closed loop at full load); parents/think is the offered load")
 	flood := fs.Int("flood", 0, "add this many chats that each write -flood-rate messages a second while Telegram answers them with 429; the parents' latency under the flood is measured")
 	floodRate := fs.Float64("flood-rate", 20, "messages per second of each flooding chat (with -flood)")
+	external := fs.String("external", "", "also measure the bot this shell `command` starts (e.g. 'node cmd/sozialraumbot/internal/loadtest/grammy/bot.mjs'), "+
+		"with TELEGRAM_API_URL, TELEGRAM_BOT_TOKEN, REDIS_URL and a fresh REDIS_PREFIX in its environment")
 	drill := fs.String("drill", "", "fault drills are Go tests: see -h")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: sozialraumbot loadtest [flags]")
@@ -128,6 +134,14 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 			errs = append(errs, err)
 		}
 		rep.Ours = &ours
+		if *external != "" && ctx.Err() == nil {
+			fmt.Fprintf(progress, "load: external bot (%s), %d parents, %s ...\n", *external, *parents, *duration)
+			x, err := runExternalTarget(ctx, cfg, e, url, *external)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			rep.External = &x
+		}
 		if *bare && ctx.Err() == nil {
 			fmt.Fprintf(progress, "load: bare go-telegram/bot echo, %d parents, %s ...\n", *parents, *duration)
 			b, err := loadtest.Run(ctx, cfg, loadtest.Echo())
@@ -137,6 +151,9 @@ func runLoadtest(ctx context.Context, args []string, e env) error {
 			rep.Bare = &b
 			if b.PerSecond > 0 {
 				rep.Ratio = ours.PerSecond / b.PerSecond
+				if rep.External != nil {
+					rep.ExternalRatio = rep.External.PerSecond / b.PerSecond
+				}
 			}
 			if c := ours.CPUPerUpdate + max(ours.RedisCPUPerUpdate, 0); c > 0 {
 				rep.CPURatio = float64(b.CPUPerUpdate) / float64(c)
@@ -177,6 +194,23 @@ func runServeTarget(ctx context.Context, cfg loadtest.Config, e env, redisURL st
 		Run: func(ctx context.Context, apiURL string) error {
 			return runAppAgainst(ctx, e, apiURL, redisURL, prefix, counter)
 		}}
+	return runRedisTarget(ctx, cfg, target, redisURL, prefix)
+}
+
+// runExternalTarget runs one load run of the bot that command starts (another
+// process), with REDIS_URL and a fresh REDIS_PREFIX in its environment; the
+// Redis server's commands and CPU are read as for ours, and the prefix's keys are
+// removed afterwards. Its output goes to stderr.
+func runExternalTarget(ctx context.Context, cfg loadtest.Config, e env, redisURL, command string) (loadtest.Result, error) {
+	prefix := "srb-load-ext-" + rand.Text()
+	target := loadtest.External("external: "+command, command,
+		[]string{"REDIS_URL=" + redisURL, "REDIS_PREFIX=" + prefix}, e.stderr)
+	return runRedisTarget(ctx, cfg, target, redisURL, prefix)
+}
+
+// runRedisTarget runs target with the Redis server at redisURL measured and
+// deletes the keys under prefix afterwards.
+func runRedisTarget(ctx context.Context, cfg loadtest.Config, target loadtest.Target, redisURL, prefix string) (loadtest.Result, error) {
 	if opts, err := redis.ParseURL(redisURL); err == nil {
 		stats := redis.NewClient(opts)
 		defer stats.Close()
@@ -278,8 +312,16 @@ func printLoadReport(w io.Writer, rep loadtestReport) {
 	if rep.Ours != nil {
 		fmt.Fprintln(w, rep.Ours)
 	}
+	if rep.External != nil {
+		fmt.Fprintln(w, rep.External)
+	}
 	if rep.Bare != nil {
 		fmt.Fprintln(w, rep.Bare)
+	}
+	if x := rep.External; x != nil && rep.Bare != nil && rep.Think == 0 {
+		fmt.Fprintf(w, "ratio external/bare: %.1f%%; CPU per update, external bot + harness + Redis server: %s (ours: %s)\n",
+			100*rep.ExternalRatio, (x.BotCPUPerUpdate + x.CPUPerUpdate + max(x.RedisCPUPerUpdate, 0)).Round(100*time.Nanosecond),
+			(rep.Ours.CPUPerUpdate + max(rep.Ours.RedisCPUPerUpdate, 0)).Round(100*time.Nanosecond))
 	}
 	switch {
 	case rep.Ours != nil && rep.Ours.Flood > 0:

@@ -7,8 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,6 +109,41 @@ func TestLoadtestSoakShort(t *testing.T) {
 	if after := runtime.NumGoroutine(); after > before+4 {
 		buf := make([]byte, 1<<20)
 		t.Errorf("%d goroutines before, %d after the soak:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestLoadtestExternalEchoProcess is not a test of its own: it is the bot
+// process TestLoadtestExternal starts with -external (this test binary again),
+// the bare echo until SIGTERM, after checking the environment it was given.
+func TestLoadtestExternalEchoProcess(t *testing.T) {
+	if os.Getenv("LOADTEST_EXTERNAL_ECHO") != "1" {
+		return // run by TestLoadtestExternal only
+	}
+	for _, k := range []string{"TELEGRAM_API_URL", "TELEGRAM_BOT_TOKEN", "REDIS_URL", "REDIS_PREFIX"} {
+		if os.Getenv(k) == "" {
+			t.Fatalf("%s not set", k)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	if err := loadtest.Echo().Run(ctx, os.Getenv("TELEGRAM_API_URL")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoadtestExternal: -external measures another process's bot besides ours
+// and the baseline, its CPU time and memory included.
+func TestLoadtestExternal(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, stderr := loadtestRun(t, "-parents", "3", "-duration", "1s",
+		"-external", "env LOADTEST_EXTERNAL_ECHO=1 "+exe+" -test.run=^TestLoadtestExternalEchoProcess$")
+	x := rep.External
+	if x == nil || rep.Ours == nil || rep.Bare == nil || x.Updates < 3 || x.Timeouts != 0 || x.Extra != 0 ||
+		rep.ExternalRatio <= 0 || x.BotCPUPerUpdate <= 0 || x.BotPeakRSS == 0 || len(rep.Errors) != 0 {
+		t.Fatalf("external report: %+v\nerrors %v\nstderr:\n%s", x, rep.Errors, stderr)
 	}
 }
 

@@ -29,6 +29,9 @@ type Target struct {
 	ServerStats func(context.Context) (map[string]int64, error)
 	// ServerCPU, when set, reads the CPU time the Redis server has used (ServerCPU).
 	ServerCPU func(context.Context) (time.Duration, error)
+	// Process, when set, reads the bot's own process (a bot outside this
+	// process, External); false while it is not running or cannot be read.
+	Process func() (ProcessStats, bool)
 }
 
 // Config describes a load run. Zero fields take the defaults in brackets.
@@ -119,6 +122,13 @@ type Result struct {
 	// not count.
 	CPUPerUpdate      time.Duration `json:"cpu_per_update_ns"`
 	RedisCPUPerUpdate time.Duration `json:"redis_cpu_per_update_ns,omitempty"`
+	// BotCPUPerUpdate is the CPU time of a bot in a process of its own
+	// (Target.Process) per update; CPUPerUpdate is then the fake's and the
+	// parents' alone. BotRSS and BotPeakRSS are its resident memory at the end
+	// and at its highest (VmHWM, its start included).
+	BotCPUPerUpdate time.Duration `json:"bot_process_cpu_per_update_ns,omitempty"`
+	BotRSS          uint64        `json:"bot_process_rss,omitempty"`
+	BotPeakRSS      uint64        `json:"bot_process_peak_rss,omitempty"`
 	// RedisByName is commands per update by command name ("pipeline": round trips with several).
 	RedisByName     map[string]float64 `json:"redis_per_update_by_name,omitempty"`
 	AllocsPerUpdate float64            `json:"allocs_per_update"` // whole process: bot, fake API and parents
@@ -187,6 +197,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	serverBefore := serverStats(ctx, target)
 	redisCPUBefore := serverCPU(ctx, target)
 	cpuBefore := processCPU()
+	botBefore, botOK := targetProcess(target)
 	apiBefore := api.Stats()
 	smp := newSampler(cfg.SampleEvery, cfg.SeriesEvery)
 	smpCtx, stopSampling := context.WithCancel(ctx)
@@ -215,6 +226,7 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 	runtime.ReadMemStats(&after)
 	redisAfter, namesAfter := target.Redis.Counts(), target.Redis.ByName()
 	cpuAfter := processCPU()
+	botAfter, botOKAfter := targetProcess(target)
 	serverAfter := serverStats(ctx, target)
 	redisCPUAfter := serverCPU(ctx, target)
 	apiAfter := api.Stats()
@@ -249,6 +261,10 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 		}
 		r.BytesPerUpdate = float64(after.TotalAlloc-before.TotalAlloc) / n
 		r.CPUPerUpdate = time.Duration(float64(cpuAfter-cpuBefore) / n)
+		if botOK && botOKAfter {
+			r.BotCPUPerUpdate = time.Duration(float64(botAfter.CPU-botBefore.CPU) / n)
+			r.BotRSS, r.BotPeakRSS = botAfter.RSS, botAfter.PeakRSS
+		}
 		if redisCPUBefore >= 0 && redisCPUAfter >= 0 {
 			r.RedisCPUPerUpdate = time.Duration(float64(redisCPUAfter-redisCPUBefore) / n)
 		}
@@ -268,6 +284,14 @@ func Run(ctx context.Context, cfg Config, target Target) (Result, error) {
 		return r, fmt.Errorf("loadtest: %s: %w", target.Name, err)
 	}
 	return r, nil
+}
+
+// targetProcess reads the target's own process, if it has one.
+func targetProcess(t Target) (ProcessStats, bool) {
+	if t.Process == nil {
+		return ProcessStats{}, false
+	}
+	return t.Process()
 }
 
 // serverCPU reads the target's Redis server CPU time; -1 when it has none or it
@@ -339,6 +363,10 @@ func (r Result) String() string {
 	redisCPU := ""
 	if r.RedisCPUPerUpdate > 0 {
 		redisCPU = fmt.Sprintf(" + %s Redis server CPU", r.RedisCPUPerUpdate.Round(100*time.Nanosecond))
+	}
+	if r.BotCPUPerUpdate > 0 || r.BotPeakRSS > 0 {
+		redisCPU = fmt.Sprintf(" + %s the bot's process%s; its RSS %.1f MiB (peak %.1f MiB)",
+			r.BotCPUPerUpdate.Round(100*time.Nanosecond), redisCPU, mib(r.BotRSS), mib(r.BotPeakRSS))
 	}
 	flood := ""
 	if r.Flood > 0 {

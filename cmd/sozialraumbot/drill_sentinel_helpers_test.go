@@ -222,17 +222,6 @@ func (s *drillSentinel) syncReplica(master, replica *drillRedis) {
 	})
 }
 
-// switchover asks the first Sentinel for a failover while the master is up
-// (SENTINEL FAILOVER, what an operator does before maintenance).
-func (s *drillSentinel) switchover() {
-	s.t.Helper()
-	sc := redis.NewSentinelClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.ports[0])})
-	defer sc.Close()
-	if err := sc.Failover(context.Background(), drillSentinelMaster).Err(); err != nil {
-		s.t.Fatalf("SENTINEL FAILOVER: %v", err)
-	}
-}
-
 // replOffset reads one offset field of INFO replication.
 func replOffset(ctx context.Context, c *redis.Client, field string) (int64, error) {
 	info, err := c.Info(ctx, "replication").Result()
@@ -245,16 +234,4 @@ func replOffset(ctx context.Context, c *redis.Client, field string) (int64, erro
 		}
 	}
 	return 0, fmt.Errorf("info replication has no %s", field)
-}
-
-// node is the process of this set listening on port.
-func (s *drillSentinel) node(port int) *drillRedis {
-	s.t.Helper()
-	for _, r := range append([]*drillRedis{s.master}, s.replicas...) {
-		if r.port == port {
-			return r
-		}
-	}
-	s.t.Fatalf("no Redis of the drill listens on port %d", port)
-	return nil
 }

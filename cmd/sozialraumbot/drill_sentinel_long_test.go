@@ -8,9 +8,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestDrillSentinelSwitchover (build tag drills, about 45 s): the planned switch an operator
@@ -85,4 +88,27 @@ func drillSwitchover(t *testing.T, pause bool) {
 	if pause && (l.missing != 0 || extra != 0) {
 		t.Errorf("with writes paused: %d answers missing, %d extra; want every update answered exactly once", l.missing, extra)
 	}
+}
+
+// switchover asks the first Sentinel for a failover while the master is up
+// (SENTINEL FAILOVER, what an operator does before maintenance).
+func (s *drillSentinel) switchover() {
+	s.t.Helper()
+	sc := redis.NewSentinelClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.ports[0])})
+	defer sc.Close()
+	if err := sc.Failover(context.Background(), drillSentinelMaster).Err(); err != nil {
+		s.t.Fatalf("SENTINEL FAILOVER: %v", err)
+	}
+}
+
+// node is the process of this set listening on port.
+func (s *drillSentinel) node(port int) *drillRedis {
+	s.t.Helper()
+	for _, r := range append([]*drillRedis{s.master}, s.replicas...) {
+		if r.port == port {
+			return r
+		}
+	}
+	s.t.Fatalf("no Redis of the drill listens on port %d", port)
+	return nil
 }

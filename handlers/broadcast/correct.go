@@ -2,7 +2,6 @@ package broadcast
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,40 +215,14 @@ func (s *Service) startChange(ctx context.Context, of handlers.BroadcastStatus, 
 // deliverChange edits or deletes one recipient's messages of a broadcast, at most once.
 func (s *Service) deliverChange(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
+	outcome, lk, ok := s.gated(ctx, log, d, "change", func(lk lock) (string, error) {
+		return s.change(ctx, r, j, d.chat, lk)
+	})
+	if !ok {
+		return
+	}
 	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: rand.Text(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
-	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
-		c, lk.token, s.lockTTL().Milliseconds()).Text()
-	if err != nil {
-		log.WarnContext(ctx, "broadcast worker: check failed", "err", err)
-		return
-	}
-	var outcome string
-	switch check {
-	case checkGone, checkDone:
-		s.ackOnly(ctx, d.entry)
-		return
-	case checkLocked:
-		return
-	case checkCancelled:
-		outcome = outSkipped
-	case checkGo:
-		outcome, err = s.change(ctx, r, j, d.chat, lk)
-		if errors.Is(err, errCancelled) {
-			outcome, err = outSkipped, nil
-		}
-		if err != nil {
-			s.release(ctx, lk)
-			if !errors.Is(err, context.Canceled) {
-				log.WarnContext(ctx, "broadcast worker: change left for another worker", "err", err)
-			}
-			return
-		}
-	default:
-		log.ErrorContext(ctx, "broadcast worker: unexpected check answer", "answer", check)
-		return
-	}
-	err = finishScript.Run(context.WithoutCancel(ctx), s.rdb,
+	err := finishScript.Run(context.WithoutCancel(ctx), s.rdb,
 		[]string{s.metaKey(d.id), s.resKey(d.id), s.streamKey(), s.key("bc", "active"), lk.key},
 		d.id, s.opts.Now().UnixMilli(), int64(resTTL/time.Second), c, outcome, group, d.entry, lk.token).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {

@@ -71,40 +71,16 @@ func (s *Service) deferDelivery(ctx context.Context, d delivery, until time.Time
 // the outcome, its message id and the recipient's next part.
 func (s *Service) deliverMain(ctx context.Context, r Sender, j *job, d delivery) {
 	log := s.opts.Logger.With("bc", d.id, "entry", d.entry)
-	c := strconv.FormatInt(d.chat, 10)
-	lk := lock{key: s.lockKey(d.id, c), token: rand.Text(), meta: s.metaKey(d.id), entry: d.entry, consumer: d.consumer}
-	check, err := checkScript.Run(ctx, s.rdb, []string{s.metaKey(d.id), s.resKey(d.id), lk.key},
-		c, lk.token, s.lockTTL().Milliseconds()).Text()
-	if err != nil {
-		log.WarnContext(ctx, "broadcast worker: check failed", "err", err)
-		return
-	}
-	var outcome string
 	var posted handlers.Posted
-	switch check {
-	case checkGone, checkDone:
-		s.ackOnly(ctx, d.entry)
-		return
-	case checkLocked:
-		return // its owner acknowledges it
-	case checkCancelled:
-		outcome = outSkipped
-	case checkGo:
-		outcome, posted, err = s.post(ctx, r, j, d, partMain, lk)
-		if errors.Is(err, errCancelled) {
-			outcome, err = outSkipped, nil
-		}
-		if err != nil {
-			s.release(ctx, lk)
-			if !errors.Is(err, context.Canceled) {
-				log.WarnContext(ctx, "broadcast worker: delivery left for another worker", "err", err)
-			}
-			return
-		}
-	default:
-		log.ErrorContext(ctx, "broadcast worker: unexpected check answer", "answer", check)
+	outcome, lk, ok := s.gated(ctx, log, d, "delivery", func(lk lock) (string, error) {
+		outcome, p, err := s.post(ctx, r, j, d, partMain, lk)
+		posted = p
+		return outcome, err
+	})
+	if !ok {
 		return
 	}
+	c := strconv.FormatInt(d.chat, 10)
 	wctx := context.WithoutCancel(ctx) // record what happened even while shutting down
 	if outcome == outBlocked {
 		for _, dist := range j.districts {
@@ -123,7 +99,7 @@ func (s *Service) deliverMain(ctx context.Context, r Sender, j *job, d delivery)
 			next = "1"
 		}
 	}
-	err = finishMainScript.Run(wctx, s.rdb,
+	err := finishMainScript.Run(wctx, s.rdb,
 		[]string{s.metaKey(d.id), s.resKey(d.id), s.streamKey(), s.key("bc", "active"), lk.key, s.msgsKey(d.id)},
 		d.id, s.opts.Now().UnixMilli(), int64(resTTL/time.Second), c, outcome, group, d.entry, lk.token,
 		record, RecallWindow.Milliseconds(), d.lang, next).Err()

@@ -20,6 +20,26 @@ const (
 	checkLocked    = "locked"    // another worker is sending to this chat right now
 )
 
+// entryLua holds what every check and finish script does with a queue entry and
+// its lock: take_lock takes lock for token (PX ttl), and when token holds it
+// already, renews it if renew is true; false when another holder has it.
+// settle acknowledges and deletes the stream entry and releases lock if token
+// still holds it (an empty lock name: no lock).
+const entryLua = `
+local function take_lock(lock, token, ttl, renew)
+  if redis.call('SET', lock, token, 'NX', 'PX', ttl) then return true end
+  if redis.call('GET', lock) ~= token then return false end
+  if renew then redis.call('PEXPIRE', lock, ttl) end
+  return true
+end
+
+local function settle(stream, grp, entry, lock, token)
+  redis.call('XACK', stream, grp, entry)
+  redis.call('XDEL', stream, entry)
+  if lock ~= '' and redis.call('GET', lock) == token then redis.call('DEL', lock) end
+end
+`
+
 // completeLua finishes a broadcast whose outcomes add up to its total: it marks it
 // finished, drops it from the active set, lets its result hash expire and queues
 // the report to the sender. KEYS: meta, res, stream, active. ARGV[n..]: id, now, resTTL.
@@ -40,7 +60,7 @@ end
 
 // checkScript decides whether a delivery entry may be sent and takes the recipient lock.
 // KEYS: meta, res, lock. ARGV: chat, token, lock ttl ms.
-var checkScript = redis.NewScript(`
+var checkScript = redis.NewScript(entryLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 local out = redis.call('HGET', KEYS[2], ARGV[1])
 if not out then return 'gone' end
@@ -48,11 +68,7 @@ if out ~= 'pending' then return 'done' end
 local f = redis.call('HMGET', KEYS[1], 'finished', 'cancelled')
 if f[1] then return 'done' end
 if f[2] == '1' then return 'cancelled' end
-if redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'go' end
-if redis.call('GET', KEYS[3]) == ARGV[2] then
-  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-  return 'go'
-end
+if take_lock(KEYS[3], ARGV[2], ARGV[3], true) then return 'go' end
 return 'locked'
 `)
 
@@ -62,10 +78,8 @@ return 'locked'
 // entry, releases the lock and completes the job when all are done.
 // KEYS: meta, res, stream, active, lock.
 // ARGV: id, now, resTTL, chat, outcome, group, entry id, token.
-var finishScript = redis.NewScript(completeLua + `
-redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
-redis.call('XDEL', KEYS[3], ARGV[7])
-if redis.call('GET', KEYS[5]) == ARGV[8] then redis.call('DEL', KEYS[5]) end
+var finishScript = redis.NewScript(entryLua + completeLua + `
+settle(KEYS[3], ARGV[6], ARGV[7], KEYS[5], ARGV[8])
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HGET', KEYS[2], ARGV[4]) ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
@@ -103,21 +117,18 @@ return complete(ARGV[1], ARGV[2], ARGV[3])
 
 // reportCheckScript decides whether the report of a broadcast is still to be sent.
 // KEYS: meta, lock. ARGV: token, lock ttl ms.
-var reportCheckScript = redis.NewScript(`
+var reportCheckScript = redis.NewScript(entryLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 if redis.call('HEXISTS', KEYS[1], 'reported') == 1 then return 'done' end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'go' end
-if redis.call('GET', KEYS[2]) == ARGV[1] then return 'go' end
+if take_lock(KEYS[2], ARGV[1], ARGV[2], false) then return 'go' end
 return 'locked'
 `)
 
 // reportDoneScript marks the report sent and acknowledges its entry.
 // KEYS: meta, stream, lock. ARGV: group, entry id, token, mark ("1" sent, "0" given up).
-var reportDoneScript = redis.NewScript(`
+var reportDoneScript = redis.NewScript(entryLua + `
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSETNX', KEYS[1], 'reported', ARGV[4]) end
-redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[2], ARGV[2])
-if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+settle(KEYS[2], ARGV[1], ARGV[2], KEYS[3], ARGV[3])
 return 1
 `)
 

@@ -22,10 +22,8 @@ import "github.com/redis/go-redis/v9"
 // KEYS: meta, res, stream, active, lock, msgs.
 // ARGV: id, now, resTTL, chat, outcome, group, entry, token, record ("" none),
 // msgs ttl ms, lang, next part ("" none).
-var finishMainScript = redis.NewScript(completeLua + `
-redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
-redis.call('XDEL', KEYS[3], ARGV[7])
-if redis.call('GET', KEYS[5]) == ARGV[8] then redis.call('DEL', KEYS[5]) end
+var finishMainScript = redis.NewScript(entryLua + completeLua + `
+settle(KEYS[3], ARGV[6], ARGV[7], KEYS[5], ARGV[8])
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HGET', KEYS[2], ARGV[4]) ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
@@ -52,27 +50,21 @@ end
 
 // checkPartScript decides whether part k (k >= 1) of a recipient is due and
 // takes the recipient lock. KEYS: meta, res, msgs, lock. ARGV: chat, k, token, ttl ms.
-var checkPartScript = redis.NewScript(countIDsLua + `
+var checkPartScript = redis.NewScript(entryLua + countIDsLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= 'delivered' then return 'done' end
 if redis.call('HGET', KEYS[1], 'recalled') == '1' then return 'done' end
 local v = redis.call('HGET', KEYS[3], ARGV[1])
 if not v or countIDs(v) ~= tonumber(ARGV[2]) then return 'done' end
-if redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 'go' end
-if redis.call('GET', KEYS[4]) == ARGV[3] then
-  redis.call('PEXPIRE', KEYS[4], ARGV[4])
-  return 'go'
-end
+if take_lock(KEYS[4], ARGV[3], ARGV[4], true) then return 'go' end
 return 'locked'
 `)
 
 // finishPartScript records the message id of part k (k >= 1) once and queues
 // part k+1. KEYS: stream, lock, msgs. ARGV: group, entry, token, chat, message
 // id, msgs ttl ms, broadcast id, lang, k, next part ("" none).
-var finishPartScript = redis.NewScript(countIDsLua + `
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+var finishPartScript = redis.NewScript(entryLua + countIDsLua + `
+settle(KEYS[1], ARGV[1], ARGV[2], KEYS[2], ARGV[3])
 local v = redis.call('HGET', KEYS[3], ARGV[4])
 if not v or countIDs(v) ~= tonumber(ARGV[9]) then return 0 end
 redis.call('HSET', KEYS[3], ARGV[4], v .. ',' .. ARGV[5])
@@ -86,9 +78,8 @@ return 1
 // deferScript moves a delivery that reached quiet hours out of the stream into the
 // broadcast's waiting list, and notes when to resume.
 // KEYS: meta, stream, later, resume. ARGV: id, chat, lang, part, group, entry, resume ms.
-var deferScript = redis.NewScript(`
-redis.call('XACK', KEYS[2], ARGV[5], ARGV[6])
-redis.call('XDEL', KEYS[2], ARGV[6])
+var deferScript = redis.NewScript(entryLua + `
+settle(KEYS[2], ARGV[5], ARGV[6], '', '')
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('RPUSH', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[4])
 local cur = tonumber(redis.call('ZSCORE', KEYS[4], ARGV[1]) or '0')
@@ -166,23 +157,20 @@ return 1
 
 // checkRemindScript decides whether a reminder is still to be sent and takes the
 // recipient's reminder lock. KEYS: meta, sent, lock. ARGV: chat, token, ttl ms.
-var checkRemindScript = redis.NewScript(`
+var checkRemindScript = redis.NewScript(entryLua + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 local f = redis.call('HMGET', KEYS[1], 'recalled', 'cancelled')
 if f[1] == '1' or f[2] == '1' then return 'done' end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'done' end
-if redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'go' end
-if redis.call('GET', KEYS[3]) == ARGV[2] then return 'go' end
+if take_lock(KEYS[3], ARGV[2], ARGV[3], false) then return 'go' end
 return 'locked'
 `)
 
 // finishRemindScript records a sent reminder once and acknowledges its entry.
 // KEYS: stream, lock, sent, chat reminders. ARGV: group, entry, token, chat,
 // outcome, broadcast id, sent ttl ms.
-var finishRemindScript = redis.NewScript(`
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+var finishRemindScript = redis.NewScript(entryLua + `
+settle(KEYS[1], ARGV[1], ARGV[2], KEYS[2], ARGV[3])
 redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[5])
 redis.call('PEXPIRE', KEYS[3], ARGV[7])
 redis.call('HDEL', KEYS[4], ARGV[6])
@@ -191,9 +179,8 @@ return 1
 
 // postponeRemindScript puts a reminder that reached quiet hours back with a later due time.
 // KEYS: stream, due. ARGV: group, entry, member, due (s).
-var postponeRemindScript = redis.NewScript(`
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
+var postponeRemindScript = redis.NewScript(entryLua + `
+settle(KEYS[1], ARGV[1], ARGV[2], '', '')
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1
 `)
